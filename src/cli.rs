@@ -1,0 +1,124 @@
+//! Command-line arguments (clap derive only; the work lives in `cmd/` and the library).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::diag::{ColorChoice, Format};
+
+/// Compile, check, preview, test and publish Okta Identity Engine custom sign-in pages.
+///
+/// A project is `signin-pages.toml`, Tera templates under `templates/` and labels under
+/// `locales/`. Every brand × environment is a target; `build` renders each into
+/// `dist/<env>/<brand>/`.
+///
+/// Example:
+///   signin-pages init my-pages && signin-pages build --project my-pages
+#[derive(Debug, Parser)]
+#[command(
+    name = "signin-pages",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The project folder (the one holding signin-pages.toml).
+    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    pub project: PathBuf,
+    /// Say more (repeat for more detail).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Say only what went wrong.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Colour: on a terminal only (`auto`, honouring NO_COLOR), `always` or `never`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a starter project, built from Okta's default sign-in page.
+    ///
+    /// The starter has a layout, a partial, locales `en` and `fr`, and the KMSI labels
+    /// wired into the widget's config.i18n. It builds clean as written.
+    ///
+    /// Example:
+    ///   signin-pages init my-pages
+    Init(InitArgs),
+    /// Render every target into dist/<env>/<brand>/ (page and request body).
+    ///
+    /// Runs the checks first and writes nothing when any target has an error: the
+    /// previous dist/ stays as it was.
+    ///
+    /// Example:
+    ///   signin-pages build --env prod --brand Acme
+    Build(BuildArgs),
+    /// Check every target and print the diagnostics.
+    ///
+    /// Exits 1 when an error is found (or a warning, with --deny-warnings).
+    ///
+    /// Example:
+    ///   signin-pages check --format github
+    Check(CheckArgs),
+    /// Compare every target with its snapshot under snapshots/<env>/<brand>/.
+    ///
+    /// Differences print as unified diffs and exit 1; --accept writes them.
+    ///
+    /// Example:
+    ///   signin-pages test --accept
+    Test(TestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the project (must be empty or absent).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct TargetArgs {
+    /// Only this environment.
+    #[arg(long, value_name = "E")]
+    pub env: Option<String>,
+    /// Only this brand (its name in Okta).
+    #[arg(long, value_name = "B")]
+    pub brand: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    /// Where to write (default: the project's dist/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors for the exit code.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Write the current output as the new snapshots.
+    #[arg(long)]
+    pub accept: bool,
+}

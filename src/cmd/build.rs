@@ -1,0 +1,44 @@
+use crate::cli::{BuildArgs, GlobalArgs};
+use crate::cmd::{Outcome, report, status};
+use crate::compile::{self, Options, compile};
+use crate::diag::Format;
+use crate::emit;
+use crate::plan::Filter;
+
+pub(crate) fn execute(g: &GlobalArgs, a: &BuildArgs) -> Outcome {
+    let start = std::time::Instant::now();
+    let filter = Filter {
+        env: a.targets.env.clone(),
+        brand: a.targets.brand.clone(),
+    };
+    let compiled = compile(
+        &g.project,
+        &filter,
+        Options {
+            progress: !g.quiet && compile::progress_allowed(),
+        },
+    );
+    report(g, &compiled.diags, Format::Human);
+    if compiled.diags.has_errors() {
+        status(g, "build failed: nothing was written (dist/ is as it was)");
+        return Outcome::Failure;
+    }
+    let dist = a.out.clone().unwrap_or_else(|| g.project.join("dist"));
+    let filtered = filter.env.is_some() || filter.brand.is_some();
+    if let Err(e) = emit::write_dist(&dist, &compiled.outputs, filtered) {
+        eprintln!("error: {e}");
+        status(g, "build failed: dist/ is as it was");
+        return Outcome::Failure;
+    }
+    let n = compiled.outputs.len();
+    status(
+        g,
+        &format!(
+            "built {n} target{} into {} in {:.2?}",
+            if n == 1 { "" } else { "s" },
+            dist.display(),
+            start.elapsed()
+        ),
+    );
+    Outcome::Success
+}

@@ -1,0 +1,32 @@
+use crate::cli::{CheckArgs, GlobalArgs};
+use crate::cmd::{Outcome, report, status};
+use crate::compile::{self, Options, compile};
+use crate::diag::{Format, Severity};
+use crate::plan::Filter;
+
+pub(crate) fn execute(g: &GlobalArgs, a: &CheckArgs) -> Outcome {
+    let filter = Filter {
+        env: a.targets.env.clone(),
+        brand: a.targets.brand.clone(),
+    };
+    let progress = a.format == Format::Human && !g.quiet && compile::progress_allowed();
+    let compiled = compile(&g.project, &filter, Options { progress });
+    report(g, &compiled.diags, a.format);
+    let failed = compiled.diags.has_errors()
+        || (a.deny_warnings && compiled.diags.count(Severity::Warning) > 0);
+    if a.format == Format::Human && compiled.diags.is_empty() {
+        let n = compiled.outputs.len();
+        status(
+            g,
+            &format!(
+                "checked {n} target{}: no problems found",
+                if n == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    if failed {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    }
+}

@@ -1,0 +1,26 @@
+use crate::cli::{GlobalArgs, InitArgs};
+use crate::cmd::{Outcome, status};
+use crate::starter;
+
+pub(crate) fn execute(g: &GlobalArgs, a: &InitArgs) -> Outcome {
+    match starter::write(&a.dir) {
+        Ok(n) => {
+            status(
+                g,
+                &format!(
+                    "wrote a starter project ({n} files) into {}",
+                    a.dir.display()
+                ),
+            );
+            status(
+                g,
+                &format!("next: signin-pages build --project {}", a.dir.display()),
+            );
+            Outcome::Success
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Outcome::Failure
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! One file per subcommand: read the arguments, call the library, say what happened.
+
+mod build;
+mod check;
+mod init;
+mod test;
+
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::diag::{self, Diagnostics, Format};
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done, nothing to report.
+    Success,
+    /// Problems found, a guard stopped a write, or the command failed.
+    Failure,
+    /// `diff`/`kmsi plan`: changes present.
+    Changes,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> ExitCode {
+        match o {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Failure => ExitCode::from(1),
+            Outcome::Changes => ExitCode::from(2),
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Outcome {
+    let g = &cli.global;
+    match &cli.command {
+        Command::Init(a) => init::execute(g, a),
+        Command::Build(a) => build::execute(g, a),
+        Command::Check(a) => check::execute(g, a),
+        Command::Test(a) => test::execute(g, a),
+    }
+}
+
+/// Print diagnostics for people on stderr (or as asked on stdout for machines).
+pub(crate) fn report(g: &GlobalArgs, diags: &Diagnostics, format: Format) {
+    if diags.is_empty() {
+        return;
+    }
+    let shown: Diagnostics = if g.quiet {
+        diags
+            .iter()
+            .filter(|d| d.severity == diag::Severity::Error)
+            .cloned()
+            .collect()
+    } else {
+        diags.clone()
+    };
+    let text = diag::render(&shown, format, g.color);
+    if format == Format::Human {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+}
+
+/// A one-line status on stderr, unless `--quiet`.
+pub(crate) fn status(g: &GlobalArgs, line: &str) {
+    if !g.quiet {
+        eprintln!("{line}");
+    }
+}

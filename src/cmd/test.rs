@@ -1,0 +1,53 @@
+use crate::cli::{GlobalArgs, TestArgs};
+use crate::cmd::{Outcome, report, status};
+use crate::compile::{Options, compile};
+use crate::diag::Format;
+use crate::emit::{self, SnapshotChange};
+use crate::plan::Filter;
+
+pub(crate) fn execute(g: &GlobalArgs, a: &TestArgs) -> Outcome {
+    let compiled = compile(&g.project, &Filter::default(), Options::default());
+    report(g, &compiled.diags, Format::Human);
+    if compiled.diags.has_errors() {
+        return Outcome::Failure;
+    }
+    let changes = emit::compare_snapshots(&g.project, &compiled.outputs);
+    if a.accept {
+        if let Err(e) = emit::accept_snapshots(&g.project, &compiled.outputs, &changes) {
+            eprintln!("error: {e}");
+            return Outcome::Failure;
+        }
+        status(
+            g,
+            &format!(
+                "accepted {} change{} into snapshots/",
+                changes.len(),
+                if changes.len() == 1 { "" } else { "s" }
+            ),
+        );
+        return Outcome::Success;
+    }
+    for c in &changes {
+        match c {
+            SnapshotChange::New { path } => println!("new: {path} (no snapshot yet)"),
+            SnapshotChange::Stale { path } => {
+                println!("stale: {path} (the project no longer produces it)")
+            }
+            SnapshotChange::Changed { diff, .. } => print!("{diff}"),
+        }
+    }
+    let files: usize = compiled.outputs.iter().map(|o| o.files().len()).sum();
+    if changes.is_empty() {
+        status(g, &format!("{files} snapshot files match"));
+        Outcome::Success
+    } else {
+        status(
+            g,
+            &format!(
+                "{} of the snapshot files differ; run `signin-pages test --accept` to accept them",
+                changes.len()
+            ),
+        );
+        Outcome::Failure
+    }
+}

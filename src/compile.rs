@@ -1,0 +1,271 @@
+//! The compile pipeline: project → targets → render → check, all in memory.
+//!
+//! `build`, `check`, `test` and the preview all call [`compile`]; only what they do with
+//! the result differs. Targets render in parallel on every core.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::check;
+use crate::diag::Diagnostics;
+use crate::payload::{self, Customizations, ErrorPageBody, PostAuthPrompt, SignInPageBody};
+use crate::plan::{self, Filter, Target};
+use crate::project::{self, ERROR_TEMPLATE, Project, SIGN_IN_TEMPLATE};
+use crate::render::Engine;
+use crate::render::context::SharedContext;
+
+/// One rendered page: the HTML (`pageContent`) and the whole request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub html: String,
+    pub json: String,
+}
+
+/// Everything one target produces.
+#[derive(Debug, Clone)]
+pub struct TargetOutput {
+    pub env: String,
+    pub brand: String,
+    /// `<env>/<brand dir>`: where the target's files go under `dist/` and `snapshots/`.
+    pub dir: String,
+    pub sign_in: Page,
+    pub error: Option<Page>,
+    /// Whether the checks found an error in this target.
+    pub failed: bool,
+}
+
+impl TargetOutput {
+    /// `(file name, contents)` of every file the target writes.
+    pub fn files(&self) -> Vec<(&'static str, &str)> {
+        let mut out = vec![
+            ("sign-in.html", self.sign_in.html.as_str()),
+            ("sign-in.json", self.sign_in.json.as_str()),
+        ];
+        if let Some(e) = &self.error {
+            out.push(("error.html", e.html.as_str()));
+            out.push(("error.json", e.json.as_str()));
+        }
+        out
+    }
+}
+
+/// What a compile produced. `project` is `None` when the project itself could not load.
+pub struct Compiled {
+    pub project: Option<Project>,
+    pub outputs: Vec<TargetOutput>,
+    pub diags: Diagnostics,
+}
+
+/// Options that only change how a compile reports progress.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub progress: bool,
+}
+
+/// Whether a progress bar may be drawn: on a terminal, never in CI logs.
+pub fn progress_allowed() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("CI").is_none()
+}
+
+pub fn compile(root: &Path, filter: &Filter, options: Options) -> Compiled {
+    let mut diags = Diagnostics::new();
+    let Some(project) = project::load(root, &mut diags) else {
+        return Compiled {
+            project: None,
+            outputs: Vec::new(),
+            diags: diags.finish(),
+        };
+    };
+    let targets = plan::targets(&project.config, filter, &mut diags);
+    diags.extend(check::project_wide(&project));
+    let engine = match Engine::new(&project.templates) {
+        Ok(e) => e,
+        Err(d) => {
+            diags.extend(d);
+            return Compiled {
+                project: Some(project),
+                outputs: Vec::new(),
+                diags: diags.finish(),
+            };
+        }
+    };
+    let (outputs, target_diags) = render_all(&project, &engine, &targets, options);
+    diags.extend(target_diags);
+    Compiled {
+        project: Some(project),
+        outputs,
+        diags: diags.finish(),
+    }
+}
+
+fn render_all(
+    project: &Project,
+    engine: &Engine,
+    targets: &[Target],
+    options: Options,
+) -> (Vec<TargetOutput>, Diagnostics) {
+    let shared = SharedContext::new(project);
+    let prompt = PostAuthPrompt::from_project(project);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(targets.len().max(1));
+    let mut slots: Vec<Option<(Option<TargetOutput>, Diagnostics)>> = vec![None; targets.len()];
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= targets.len() {
+                            break;
+                        }
+                        mine.push((
+                            i,
+                            render_target(project, engine, &shared, &prompt, targets[i]),
+                        ));
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        if options.progress && targets.len() > 1 {
+            draw_progress(&done, targets.len(), || {
+                workers.iter().all(|w| w.is_finished())
+            });
+        }
+        for w in workers {
+            for (i, r) in w.join().expect("render workers do not panic") {
+                slots[i] = Some(r);
+            }
+        }
+    });
+    let mut outputs = Vec::with_capacity(targets.len());
+    let mut diags = Diagnostics::new();
+    for (out, d) in slots.into_iter().flatten() {
+        diags.extend(d);
+        outputs.extend(out);
+    }
+    (outputs, diags)
+}
+
+/// A one-line bar on stderr, shown only when a build takes longer than a blink.
+fn draw_progress(done: &AtomicUsize, total: usize, finished: impl Fn() -> bool) {
+    let start = Instant::now();
+    let mut drawn = false;
+    let mut err = std::io::stderr();
+    while !finished() {
+        std::thread::sleep(Duration::from_millis(50));
+        if start.elapsed() < Duration::from_millis(300) {
+            continue;
+        }
+        let n = done.load(Ordering::Relaxed);
+        let width = 30;
+        let filled = n * width / total.max(1);
+        let _ = write!(
+            err,
+            "\r  rendering [{}{}] {n}/{total}",
+            "=".repeat(filled),
+            " ".repeat(width - filled)
+        );
+        let _ = err.flush();
+        drawn = true;
+    }
+    if drawn {
+        let _ = write!(err, "\r{}\r", " ".repeat(60));
+    }
+}
+
+fn render_target(
+    project: &Project,
+    engine: &Engine,
+    shared: &SharedContext,
+    prompt: &PostAuthPrompt,
+    t: Target,
+) -> (Option<TargetOutput>, Diagnostics) {
+    let config = &project.config;
+    let env = &config.environments[t.env];
+    let brand = &config.brands[t.brand];
+    let mut diags = Diagnostics::new();
+    let ctx = shared.for_target(env, brand);
+    let tag = |mut d: crate::diag::Diagnostic| {
+        d.env = Some(env.name.clone());
+        d.brand = Some(brand.name.get_ref().clone());
+        d
+    };
+    let sign_in_html = match engine.render(SIGN_IN_TEMPLATE, &ctx) {
+        Ok(h) => Some(h),
+        Err(d) => {
+            diags.extend(d.into_iter().map(tag));
+            None
+        }
+    };
+    let error_html = if engine.has_template(ERROR_TEMPLATE) {
+        match engine.render(ERROR_TEMPLATE, &ctx) {
+            Ok(h) => Some(h),
+            Err(d) => {
+                diags.extend(d.into_iter().map(tag));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let Some(sign_in_html) = sign_in_html else {
+        return (None, diags);
+    };
+    if engine.has_template(ERROR_TEMPLATE) && error_html.is_none() {
+        return (None, diags);
+    }
+    let body = SignInPageBody {
+        page_content: sign_in_html,
+        widget_version: config.widget_version.get_ref().clone(),
+        widget_customizations: Customizations {
+            fields: config
+                .widget_customizations
+                .overlaid(&brand.widget_customizations),
+            widget_generation: config.widget_generation,
+            post_auth_keep_me_signed_in_prompt: prompt.clone(),
+        },
+        content_security_policy_setting: config.csp.clone(),
+    };
+    let dir = format!("{}/{}", env.name, brand.dir);
+    let target_diags: Vec<_> = check::target(project, &dir, &body, error_html.as_deref())
+        .into_iter()
+        .map(tag)
+        .collect();
+    let failed = target_diags
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error);
+    diags.extend(target_diags);
+    let error = error_html.map(|html| {
+        let body = ErrorPageBody {
+            page_content: html,
+            content_security_policy_setting: config.csp.clone(),
+        };
+        Page {
+            json: payload::to_json(&body),
+            html: body.page_content,
+        }
+    });
+    let sign_in = Page {
+        json: payload::to_json(&body),
+        html: body.page_content,
+    };
+    (
+        Some(TargetOutput {
+            env: env.name.clone(),
+            brand: brand.name.get_ref().clone(),
+            dir,
+            sign_in,
+            error,
+            failed,
+        }),
+        diags,
+    )
+}

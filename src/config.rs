@@ -1,0 +1,754 @@
+//! `signin-pages.toml`: the project file, parsed with spans so that every problem
+//! names the file, line and column.
+//!
+//! Parsing is two steps: serde reads the TOML into `Raw*` types (unknown keys and wrong
+//! types are refused there, with the span toml reports), then [`validate`] checks the
+//! values Okta would refuse and builds the [`Config`] the rest of the tool uses.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::source::SourceFile;
+
+pub const CONFIG_FILE: &str = "signin-pages.toml";
+
+/// Okta's limit on `contentSecurityPolicySetting.srcList`.
+pub const MAX_SRC_LIST: usize = 20;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    project: RawProject,
+    #[serde(default)]
+    widget: RawWidget,
+    csp: Option<RawCsp>,
+    #[serde(default)]
+    vars: toml::Table,
+    #[serde(default)]
+    widget_customizations: WidgetCustomizations,
+    #[serde(default)]
+    environments: BTreeMap<Spanned<String>, RawEnvironment>,
+    #[serde(default)]
+    brands: Vec<RawBrand>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    name: Spanned<String>,
+    default_locale: Option<Spanned<String>>,
+    locales: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWidget {
+    version: Option<Spanned<String>>,
+    generation: Option<WidgetGeneration>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCsp {
+    mode: Option<CspMode>,
+    report_uri: Option<Spanned<String>>,
+    #[serde(default)]
+    src_list: Option<Spanned<Vec<Spanned<String>>>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEnvironment {
+    org_url: Option<Spanned<String>>,
+    #[serde(default)]
+    vars: toml::Table,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBrand {
+    name: Spanned<String>,
+    #[serde(default)]
+    vars: toml::Table,
+    #[serde(default)]
+    widget_customizations: WidgetCustomizations,
+}
+
+/// `widgetCustomizations.widgetGeneration`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+pub enum WidgetGeneration {
+    /// Okta's default for a page that does not say.
+    #[default]
+    G2,
+    G3,
+}
+
+/// `contentSecurityPolicySetting.mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CspMode {
+    #[default]
+    Enforced,
+    ReportOnly,
+}
+
+/// `gracePeriodRequiredSoon`, written as a nested table.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all(serialize = "camelCase"))]
+pub struct GracePeriodRequiredSoon {
+    #[serde(
+        rename(serialize = "gracePeriodRequiredSoonCustomLinkLabel"),
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_link_label: Option<Spanned<String>>,
+    #[serde(
+        rename(serialize = "gracePeriodRequiredSoonCustomLinkUrl"),
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_link_url: Option<Spanned<String>>,
+    #[serde(
+        rename(serialize = "gracePeriodRequiredSoonDescription"),
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<Spanned<String>>,
+}
+
+/// Every field of `SignInPage.widgetCustomizations` a project may set, in snake_case.
+/// `widgetGeneration` comes from `[widget] generation` and
+/// `postAuthKeepMeSignedInPrompt` from the default locale's `[kmsi]` labels.
+/// Serialized in camelCase, in the order of Okta's schema.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all(serialize = "camelCase"))]
+pub struct WidgetCustomizations {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sign_in_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub username_info_tip: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_info_tip: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_password_visibility_toggle: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_user_identifier: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forgot_password_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forgot_password_url: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unlock_account_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unlock_account_url: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_url: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_link1_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_link1_url: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_link2_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub custom_link2_url: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authenticator_page_custom_link_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authenticator_page_custom_link_url: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classic_recovery_flow_email_or_username_label: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classic_footer_help_title: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grace_period_required_soon: Option<GracePeriodRequiredSoon>,
+}
+
+macro_rules! overlay_fields {
+    ($base:expr, $over:expr, $($f:ident),* $(,)?) => {
+        $( if $over.$f.is_some() { $base.$f = $over.$f.clone(); } )*
+    };
+}
+
+impl WidgetCustomizations {
+    /// `self` with every field `over` sets taken from `over`.
+    pub fn overlaid(&self, over: &WidgetCustomizations) -> WidgetCustomizations {
+        let mut out = self.clone();
+        overlay_fields!(
+            out,
+            over,
+            sign_in_label,
+            username_label,
+            username_info_tip,
+            password_label,
+            password_info_tip,
+            show_password_visibility_toggle,
+            show_user_identifier,
+            forgot_password_label,
+            forgot_password_url,
+            unlock_account_label,
+            unlock_account_url,
+            help_label,
+            help_url,
+            custom_link1_label,
+            custom_link1_url,
+            custom_link2_label,
+            custom_link2_url,
+            authenticator_page_custom_link_label,
+            authenticator_page_custom_link_url,
+            classic_recovery_flow_email_or_username_label,
+            classic_footer_help_title,
+            grace_period_required_soon,
+        );
+        out
+    }
+
+    /// Every string field with its TOML key, for checks over all of them.
+    pub fn strings(&self) -> Vec<(&'static str, &Spanned<String>)> {
+        let mut out = Vec::new();
+        macro_rules! push {
+            ($($f:ident),*) => { $( if let Some(v) = &self.$f { out.push((stringify!($f), v)); } )* };
+        }
+        push!(
+            sign_in_label,
+            username_label,
+            username_info_tip,
+            password_label,
+            password_info_tip,
+            forgot_password_label,
+            forgot_password_url,
+            unlock_account_label,
+            unlock_account_url,
+            help_label,
+            help_url,
+            custom_link1_label,
+            custom_link1_url,
+            custom_link2_label,
+            custom_link2_url,
+            authenticator_page_custom_link_label,
+            authenticator_page_custom_link_url,
+            classic_recovery_flow_email_or_username_label,
+            classic_footer_help_title
+        );
+        if let Some(g) = &self.grace_period_required_soon {
+            for (k, v) in [
+                (
+                    "grace_period_required_soon.custom_link_label",
+                    &g.custom_link_label,
+                ),
+                (
+                    "grace_period_required_soon.custom_link_url",
+                    &g.custom_link_url,
+                ),
+                ("grace_period_required_soon.description", &g.description),
+            ] {
+                if let Some(v) = v {
+                    out.push((k, v));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A validated project file.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub file: Arc<SourceFile>,
+    pub name: String,
+    pub default_locale: String,
+    pub locales: Vec<String>,
+    pub widget_version: Spanned<String>,
+    pub widget_generation: WidgetGeneration,
+    pub csp: Option<Csp>,
+    pub vars: serde_json::Map<String, serde_json::Value>,
+    pub widget_customizations: WidgetCustomizations,
+    pub environments: Vec<Environment>,
+    pub brands: Vec<Brand>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Csp {
+    pub mode: CspMode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report_uri: Option<String>,
+    pub src_list: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub name: String,
+    pub org_url: Option<Spanned<String>>,
+    pub vars: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Brand {
+    pub name: Spanned<String>,
+    /// The brand's folder under `dist/` and `snapshots/`.
+    pub dir: String,
+    pub vars: serde_json::Map<String, serde_json::Value>,
+    pub widget_customizations: WidgetCustomizations,
+}
+
+/// Turn a toml/serde error into a diagnostic at its span.
+pub fn toml_error(file: &Arc<SourceFile>, err: &toml::de::Error, code: &'static str) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let help = if message.starts_with("unknown field") {
+        "remove the key or correct its spelling; docs/configuration.md lists every key"
+    } else if message.starts_with("unknown variant") {
+        "use one of the values listed"
+    } else if message.starts_with("invalid type") {
+        "change the value to the type shown; docs/configuration.md gives an example of each key"
+    } else if message.starts_with("missing field") {
+        "add the key; docs/configuration.md gives an example"
+    } else {
+        "fix the TOML syntax at the caret"
+    };
+    let d = Diagnostic::error(code, message).help(help);
+    match err.span() {
+        Some(span) => d.at(Location::bytes(file, span)),
+        None => d.at(Location::bytes(file, 0..0)),
+    }
+}
+
+pub fn spanned_at<T>(file: &Arc<SourceFile>, s: &Spanned<T>) -> Location {
+    Location::bytes(file, s.span())
+}
+
+/// TOML values become JSON values for the template context (dates as strings).
+pub fn toml_to_json(v: &toml::Value) -> serde_json::Value {
+    match v {
+        toml::Value::String(s) => serde_json::Value::String(s.clone()),
+        toml::Value::Integer(i) => serde_json::Value::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+        toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
+        toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
+        toml::Value::Array(a) => serde_json::Value::Array(a.iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => serde_json::Value::Object(table_to_json(t)),
+    }
+}
+
+pub fn table_to_json(t: &toml::Table) -> serde_json::Map<String, serde_json::Value> {
+    t.iter()
+        .map(|(k, v)| (k.clone(), toml_to_json(v)))
+        .collect()
+}
+
+/// `*`, `^N`, `N` or `N.M`: the forms Okta accepts for `widgetVersion`.
+pub fn valid_widget_version(v: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit());
+    if v == "*" {
+        return true;
+    }
+    if let Some(major) = v.strip_prefix('^') {
+        return digits(major);
+    }
+    match v.split_once('.') {
+        Some((major, minor)) => digits(major) && digits(minor),
+        None => digits(v),
+    }
+}
+
+/// The (major, minor) a version spec can resolve to at the lowest, for checks such as
+/// "the KMSI prompt needs 7.13". `*` and `^N` resolve to the newest, so they give `None`
+/// for "no lower bound known".
+pub fn widget_version_floor(v: &str) -> Option<(u32, u32)> {
+    if v == "*" || v.starts_with('^') {
+        return None;
+    }
+    let (major, minor) = v.split_once('.').unwrap_or((v, "0"));
+    Some((major.parse().ok()?, minor.parse().ok()?))
+}
+
+/// A BCP 47-like locale tag: `en`, `fr`, `pt-BR`, `zh-Hant`.
+pub fn valid_locale(l: &str) -> bool {
+    let mut parts = l.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_lowercase())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+fn valid_env_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A folder name for a brand: its name, with anything a file system might mind replaced.
+pub fn brand_dir(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim_matches('.').to_string();
+    if s.is_empty() { "brand".to_string() } else { s }
+}
+
+/// What is wrong with an `org_url`, if anything: `https` only (loopback may use `http`),
+/// no credentials, no path.
+pub fn org_url_problem(url: &str) -> Option<&'static str> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Some("an org_url must not carry credentials");
+    }
+    let host = host_of(authority);
+    match scheme {
+        "https" => {}
+        "http" if is_loopback(host) => {}
+        "http" => {
+            return Some(
+                "an org_url must use https:// (http:// is allowed only for loopback addresses)",
+            );
+        }
+        _ => return Some("an org_url must start with https://"),
+    }
+    if host.is_empty() {
+        return Some("an org_url needs a host name");
+    }
+    None
+}
+
+fn host_of(authority: &str) -> &str {
+    if let Some(rest) = authority.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or("");
+    }
+    authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+}
+
+/// `localhost`, `127.0.0.0/8` and `::1`.
+pub fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host == "::1"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Parse and validate the project file. Every problem found is a diagnostic; a config
+/// comes back only when there were no errors.
+pub fn parse(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
+    let raw: RawConfig = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            diags.push(toml_error(&file, &e, "P001"));
+            return None;
+        }
+    };
+    validate(file, raw, diags)
+}
+
+fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> Option<Config> {
+    let before = diags.count(crate::diag::Severity::Error);
+    let err = |span: std::ops::Range<usize>, msg: String, help: &str| {
+        Diagnostic::error("P002", msg)
+            .at(Location::bytes(&file, span))
+            .help(help)
+    };
+
+    // [project]
+    let default_locale = raw
+        .project
+        .default_locale
+        .clone()
+        .unwrap_or_else(|| Spanned::new(0..0, "en".to_string()));
+    let locales: Vec<Spanned<String>> = match &raw.project.locales {
+        Some(l) => l.get_ref().clone(),
+        None => vec![default_locale.clone()],
+    };
+    for l in locales.iter().chain(std::iter::once(&default_locale)) {
+        if !valid_locale(l.get_ref()) {
+            diags.push(err(
+                l.span(),
+                format!("`{}` is not a locale tag", l.get_ref()),
+                "write a BCP 47 language tag such as `en`, `fr` or `pt-BR`",
+            ));
+        }
+    }
+    let mut seen = Vec::new();
+    for l in &locales {
+        if seen.contains(l.get_ref()) {
+            diags.push(err(
+                l.span(),
+                format!("locale `{}` is listed twice", l.get_ref()),
+                "list each locale once",
+            ));
+        }
+        seen.push(l.get_ref().clone());
+    }
+    if !locales
+        .iter()
+        .any(|l| l.get_ref() == default_locale.get_ref())
+    {
+        let span = raw
+            .project
+            .locales
+            .as_ref()
+            .map_or(default_locale.span(), |l| l.span());
+        diags.push(err(
+            span,
+            format!(
+                "the default locale `{}` is not in `locales`",
+                default_locale.get_ref()
+            ),
+            "add the default locale to `locales`",
+        ));
+    }
+
+    // [widget]
+    let widget_version = raw
+        .widget
+        .version
+        .clone()
+        .unwrap_or_else(|| Spanned::new(0..0, "^7".to_string()));
+    if !valid_widget_version(widget_version.get_ref()) {
+        diags.push(err(
+            widget_version.span(),
+            format!(
+                "Okta refuses the widget version `{}`",
+                widget_version.get_ref()
+            ),
+            "use `*`, a major range `^7`, a major `7`, or a major.minor `7.13`",
+        ));
+    }
+
+    // [csp]
+    let csp = raw.csp.as_ref().map(|c| {
+        let src_list: Vec<Spanned<String>> = c.src_list.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default();
+        if src_list.len() > MAX_SRC_LIST {
+            let span = c.src_list.as_ref().map_or(0..0, |s| s.span());
+            diags.push(err(
+                span,
+                format!("`src_list` has {} entries; Okta accepts at most {MAX_SRC_LIST}", src_list.len()),
+                "merge origins (a scheme and host cover every path under them) or drop the ones the page no longer loads from",
+            ));
+        }
+        for s in &src_list {
+            if !valid_source(s.get_ref()) {
+                diags.push(err(
+                    s.span(),
+                    format!("`{}` is not a CSP source Okta accepts", s.get_ref()),
+                    "write an origin such as `https://cdn.example.com` (a path and a leading `*.` are allowed)",
+                ));
+            }
+        }
+        if let Some(uri) = &c.report_uri
+            && !uri.get_ref().starts_with("https://") {
+                diags.push(err(uri.span(), "`report_uri` must be an https:// URL".to_string(), "write the full https:// address of your CSP report collector"));
+            }
+        Csp {
+            mode: c.mode.unwrap_or_default(),
+            report_uri: c.report_uri.as_ref().map(|u| u.get_ref().clone()),
+            src_list: src_list.iter().map(|s| s.get_ref().clone()).collect(),
+        }
+    });
+
+    check_customizations(&file, &raw.widget_customizations, diags);
+
+    // [environments.*]
+    if raw.environments.is_empty() {
+        diags.push(
+            Diagnostic::error("P002", "the project has no environment")
+                .at(Location::bytes(&file, 0..0))
+                .help("add one, e.g. `[environments.prod]` with `org_url = \"https://login.example.com\"`"),
+        );
+    }
+    let mut environments = Vec::new();
+    for (name, env) in &raw.environments {
+        if !valid_env_name(name.get_ref()) {
+            diags.push(err(
+                name.span(),
+                format!("`{}` is not a usable environment name", name.get_ref()),
+                "use letters, digits, `-` and `_` only",
+            ));
+        }
+        if let Some(url) = &env.org_url {
+            if let Some(problem) = org_url_problem(url.get_ref()) {
+                diags.push(err(
+                    url.span(),
+                    problem.to_string(),
+                    "write the org's address, e.g. `https://acme.okta.com` or your custom domain",
+                ));
+            } else if !url.get_ref().contains("://") {
+                diags.push(err(
+                    url.span(),
+                    "an org_url must start with https://".to_string(),
+                    "write the org's address, e.g. `https://acme.okta.com`",
+                ));
+            }
+        }
+        environments.push(Environment {
+            name: name.get_ref().clone(),
+            org_url: env.org_url.clone(),
+            vars: table_to_json(&env.vars),
+        });
+    }
+
+    // [[brands]]
+    if raw.brands.is_empty() {
+        diags.push(
+            Diagnostic::error("P002", "the project has no brand")
+                .at(Location::bytes(&file, 0..0))
+                .help("add one: `[[brands]]` with `name = \"…\"`, the brand's name in Okta"),
+        );
+    }
+    let mut brands: Vec<Brand> = Vec::new();
+    for b in &raw.brands {
+        let name = b.name.get_ref();
+        if name.trim().is_empty() {
+            diags.push(err(
+                b.name.span(),
+                "a brand needs a name".to_string(),
+                "write the brand's name as Okta shows it",
+            ));
+        }
+        let dir = brand_dir(name);
+        if let Some(prev) = brands
+            .iter()
+            .find(|p| p.name.get_ref() == name || p.dir == dir)
+        {
+            let msg = if prev.name.get_ref() == name {
+                format!("brand `{name}` is listed twice")
+            } else {
+                format!(
+                    "brands `{}` and `{name}` would share the folder `{dir}`",
+                    prev.name.get_ref()
+                )
+            };
+            diags.push(err(b.name.span(), msg, "give each brand its own name"));
+        }
+        check_customizations(&file, &b.widget_customizations, diags);
+        brands.push(Brand {
+            name: b.name.clone(),
+            dir,
+            vars: table_to_json(&b.vars),
+            widget_customizations: b.widget_customizations.clone(),
+        });
+    }
+
+    if diags.count(crate::diag::Severity::Error) > before {
+        return None;
+    }
+    Some(Config {
+        file,
+        name: raw.project.name.get_ref().clone(),
+        default_locale: default_locale.get_ref().clone(),
+        locales: locales.iter().map(|l| l.get_ref().clone()).collect(),
+        widget_version,
+        widget_generation: raw.widget.generation.unwrap_or_default(),
+        csp,
+        vars: table_to_json(&raw.vars),
+        widget_customizations: raw.widget_customizations,
+        environments,
+        brands,
+    })
+}
+
+/// A CSP source expression as Okta's `srcList` takes it: `https://host[:port][/path]`,
+/// with an optional leading `*.` on the host.
+fn valid_source(s: &str) -> bool {
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return false;
+    };
+    if !matches!(scheme, "https" | "http" | "wss" | "ws") {
+        return false;
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.strip_prefix("*.").unwrap_or(host);
+    let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            ""
+        }
+    });
+    !host.is_empty()
+        && !s.contains(char::is_whitespace)
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+}
+
+fn check_customizations(
+    file: &Arc<SourceFile>,
+    wc: &WidgetCustomizations,
+    diags: &mut Diagnostics,
+) {
+    if let Some(g) = &wc.grace_period_required_soon
+        && g.custom_link_label.is_some() != g.custom_link_url.is_some()
+    {
+        let span = g
+            .custom_link_label
+            .as_ref()
+            .or(g.custom_link_url.as_ref())
+            .map_or(0..0, |s| s.span());
+        diags.push(
+                Diagnostic::error("P002", "Okta needs both `custom_link_label` and `custom_link_url` of `grace_period_required_soon`, or neither")
+                    .at(Location::bytes(file, span))
+                    .help("add the missing one or remove this one"),
+            );
+    }
+    for (key, v) in wc.strings() {
+        if key.ends_with("_url")
+            && !v.get_ref().is_empty()
+            && !(v.get_ref().starts_with("https://")
+                || v.get_ref().starts_with("http://")
+                || v.get_ref().starts_with('/'))
+        {
+            diags.push(
+                Diagnostic::error("P002", format!("`{key}` is not a URL"))
+                    .at(Location::bytes(file, v.span()))
+                    .help("write a full address such as `https://example.com/help`"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widget_versions() {
+        for ok in ["*", "^7", "7", "7.13", "^10"] {
+            assert!(valid_widget_version(ok), "{ok}");
+        }
+        for bad in ["", "latest", "^7.13", "7.13.1", "v7", "7.", "^", "7.x"] {
+            assert!(!valid_widget_version(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn org_urls() {
+        assert_eq!(org_url_problem("https://acme.okta.com"), None);
+        assert_eq!(org_url_problem("http://127.0.0.1:8080"), None);
+        assert_eq!(org_url_problem("http://[::1]:80"), None);
+        assert!(org_url_problem("http://acme.okta.com").is_some());
+        assert!(org_url_problem("https://user:pw@acme.okta.com").is_some());
+        assert!(org_url_problem("ftp://acme").is_some());
+    }
+
+    #[test]
+    fn locales() {
+        assert!(valid_locale("en"));
+        assert!(valid_locale("pt-BR"));
+        assert!(!valid_locale("EN"));
+        assert!(!valid_locale("english"));
+    }
+}

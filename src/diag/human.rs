@@ -1,0 +1,97 @@
+//! rustc-style output for people, drawn by annotate-snippets.
+
+use std::io::IsTerminal;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use super::{Diagnostics, Severity};
+
+/// `--color`: colour on a terminal only, unless told otherwise; `NO_COLOR` wins over `auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour output written to stderr.
+    pub fn enabled_for_stderr(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+pub fn render_human(diags: &Diagnostics, color: ColorChoice) -> String {
+    let renderer = if color.enabled_for_stderr() {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut out = String::new();
+    for d in diags.iter() {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Info => Level::INFO,
+        };
+        let mut message = d.message.clone();
+        if let (Some(env), Some(brand)) = (&d.env, &d.brand) {
+            message.push_str(&format!(" (target {env}/{brand})"));
+        }
+        let title = level.primary_title(message).id(d.code);
+        let mut group = match &d.location {
+            Some(loc) => {
+                let range = loc.byte_range();
+                let mut ann = AnnotationKind::Primary.span(range);
+                if let Some(label) = &d.label {
+                    ann = ann.label(label.as_str());
+                }
+                title.element(
+                    Snippet::source(loc.file.text.as_str())
+                        .path(loc.file.path.as_str())
+                        .annotation(ann),
+                )
+            }
+            None => Group::with_title(title),
+        };
+        if let Some(help) = &d.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        out.push_str(&renderer.render(&[group]));
+        out.push_str("\n\n");
+    }
+    let errors = diags.count(Severity::Error);
+    let warnings = diags.count(Severity::Warning);
+    if errors + warnings > 0 {
+        out.push_str(&summary(errors, warnings));
+        out.push('\n');
+    }
+    out
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("1 {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    match (errors, warnings) {
+        (0, w) => format!("{} emitted", plural(w, "warning")),
+        (e, 0) => format!("{} emitted", plural(e, "error")),
+        (e, w) => format!(
+            "{} and {} emitted",
+            plural(e, "error"),
+            plural(w, "warning")
+        ),
+    }
+}

@@ -1,0 +1,30 @@
+//! signin-pages: Okta Identity Engine custom sign-in pages, compiled from Tera templates.
+//!
+//! The pipeline reads off the module list: [`config`] and [`project`] load the files,
+//! [`plan`] picks the targets, [`render`] runs Tera behind the Okta-tag mask, [`check`]
+//! finds problems, [`payload`] shapes the request bodies and [`emit`] writes them.
+//! [`compile`] ties those together for every command in [`cmd`].
+
+pub mod check;
+pub mod cli;
+pub mod cmd;
+pub mod compile;
+pub mod config;
+pub mod diag;
+pub mod emit;
+pub mod payload;
+pub mod plan;
+pub mod project;
+pub mod render;
+pub mod source;
+pub mod starter;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Parse the command line, run the command, map the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    cmd::run(cli).into()
+}

@@ -1,0 +1,345 @@
+//! A project on disk: `signin-pages.toml`, `locales/*.toml` and `templates/`.
+//!
+//! Loading reads every file once, refuses what cannot be a template (invalid UTF-8,
+//! the mask's reserved bytes, files reached through a link that leaves `templates/`)
+//! and reports each problem as a diagnostic with its file and line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{self, Config, toml_error};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::render::okta_tags;
+use crate::source::SourceFile;
+
+/// The one page every project has.
+pub const SIGN_IN_TEMPLATE: &str = "sign-in.html";
+/// The optional error page.
+pub const ERROR_TEMPLATE: &str = "error.html";
+/// Templates larger than this are refused before Tera sees them.
+pub const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Okta's own post-sign-in prompt labels, sent when a project leaves one unset
+/// (as `GET …/sign-in/default` answers them).
+pub const OKTA_KMSI_DEFAULTS: KmsiDefaults = KmsiDefaults {
+    title: "Keep me signed in",
+    subtitle: "Sign in and enter security methods less frequently.",
+    accept: "Stay signed in",
+    reject: "Don't stay signed in",
+};
+
+pub struct KmsiDefaults {
+    pub title: &'static str,
+    pub subtitle: &'static str,
+    pub accept: &'static str,
+    pub reject: &'static str,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KmsiLabels {
+    pub title: Option<Spanned<String>>,
+    pub subtitle: Option<Spanned<String>>,
+    pub accept: Option<Spanned<String>>,
+    pub reject: Option<Spanned<String>>,
+    pub remember: Option<Spanned<String>>,
+}
+
+impl KmsiLabels {
+    /// Each label with its key and the widget i18n key it feeds.
+    pub fn entries(&self) -> [(&'static str, &'static str, Option<&Spanned<String>>); 5] {
+        [
+            ("title", "oie.kmsi.title", self.title.as_ref()),
+            ("subtitle", "oie.kmsi.subtitle", self.subtitle.as_ref()),
+            ("accept", "oie.kmsi.accept", self.accept.as_ref()),
+            ("reject", "oie.kmsi.reject", self.reject.as_ref()),
+            ("remember", "oie.remember", self.remember.as_ref()),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLocale {
+    #[serde(default)]
+    kmsi: KmsiLabels,
+    #[serde(default)]
+    widget: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    strings: BTreeMap<String, Spanned<String>>,
+}
+
+/// One `locales/<lang>.toml`.
+#[derive(Debug, Clone)]
+pub struct Locale {
+    pub tag: String,
+    pub file: Arc<SourceFile>,
+    pub kmsi: KmsiLabels,
+    pub widget: BTreeMap<String, Spanned<String>>,
+    pub strings: BTreeMap<String, Spanned<String>>,
+}
+
+impl Locale {
+    fn empty(tag: &str) -> Self {
+        Locale {
+            tag: tag.to_string(),
+            file: Arc::new(SourceFile::new(format!("locales/{tag}.toml"), "")),
+            kmsi: KmsiLabels::default(),
+            widget: BTreeMap::new(),
+            strings: BTreeMap::new(),
+        }
+    }
+}
+
+/// A loaded project.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    /// One per listed locale, in the order of `locales`.
+    pub locales: Vec<Locale>,
+    /// Every file under `templates/`, path `templates/…`.
+    pub templates: Vec<Arc<SourceFile>>,
+}
+
+impl Project {
+    pub fn default_locale(&self) -> &Locale {
+        self.locales
+            .iter()
+            .find(|l| l.tag == self.config.default_locale)
+            .expect("the default locale is always loaded")
+    }
+
+    pub fn template(&self, name: &str) -> Option<&Arc<SourceFile>> {
+        let path = format!("templates/{name}");
+        self.templates.iter().find(|t| t.path == path)
+    }
+
+    pub fn has_error_page(&self) -> bool {
+        self.template(ERROR_TEMPLATE).is_some()
+    }
+}
+
+/// Read a text file as a [`SourceFile`], or say why not.
+pub fn read_source(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Arc<SourceFile>> {
+    let path = root.join(rel);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("P003", format!("cannot read `{rel}`: {e}"))
+                    .help("check that the file exists and is readable"),
+            );
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(Arc::new(SourceFile::new(rel, text))),
+        Err(e) => {
+            let good = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..good]).into_owned();
+            let line = prefix.matches('\n').count() + 1;
+            let shown = SourceFile::new(rel, String::from_utf8_lossy(&bytes).into_owned());
+            diags.push(
+                Diagnostic::error("P004", format!("`{rel}` is not valid UTF-8 (byte {good})"))
+                    .at(Location::line(&Arc::new(shown), line))
+                    .help("save the file as UTF-8"),
+            );
+            None
+        }
+    }
+}
+
+/// Load the project rooted at `root`. `None` when something stops every target.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Project> {
+    if !root.join(config::CONFIG_FILE).is_file() {
+        diags.push(
+            Diagnostic::error("P003", format!("no `{}` in `{}`", config::CONFIG_FILE, root.display()))
+                .help("run the command inside a project, pass `--project DIR`, or create one with `signin-pages init DIR`"),
+        );
+        return None;
+    }
+    let config_file = read_source(root, config::CONFIG_FILE, diags)?;
+    let config = config::parse(config_file, diags);
+    let templates = load_templates(root, diags);
+    let config = config?;
+    let locales = load_locales(root, &config, diags);
+    if !templates
+        .iter()
+        .any(|t| t.path == format!("templates/{SIGN_IN_TEMPLATE}"))
+        && root.join("templates").is_dir()
+    {
+        diags.push(
+            Diagnostic::error("P003", format!("no `templates/{SIGN_IN_TEMPLATE}`"))
+                .help("every project needs the sign-in page template; `signin-pages init` writes a starter"),
+        );
+    }
+    if diags.has_errors() {
+        return None;
+    }
+    Some(Project {
+        root: root.to_path_buf(),
+        config,
+        locales,
+        templates,
+    })
+}
+
+fn load_locales(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Locale> {
+    let dir = root.join("locales");
+    // Locale files that exist but are not listed.
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        names.sort();
+        for n in names {
+            let tag = n.trim_end_matches(".toml");
+            if !config.locales.iter().any(|l| l == tag) {
+                let file = Arc::new(SourceFile::new(format!("locales/{n}"), ""));
+                diags.push(
+                    Diagnostic::error("P005", format!("`locales/{n}` is for locale `{tag}`, which `[project] locales` does not list"))
+                        .at(Location::line(&file, 1))
+                        .help(format!("add \"{tag}\" to `locales` in signin-pages.toml, or remove the file")),
+                );
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for tag in &config.locales {
+        let rel = format!("locales/{tag}.toml");
+        if !root.join(&rel).is_file() {
+            if tag == &config.default_locale {
+                // A project may rely on Okta's defaults entirely.
+                out.push(Locale::empty(tag));
+                continue;
+            }
+            let at = config
+                .file
+                .text
+                .find(&format!("\"{tag}\""))
+                .map(|o| Location::bytes(&config.file, o..o + tag.len() + 2));
+            diags.push(
+                Diagnostic::error(
+                    "P005",
+                    format!("locale `{tag}` is listed but `{rel}` does not exist"),
+                )
+                .at_opt(at)
+                .help(format!(
+                    "create `{rel}` with its `[kmsi]` labels, or remove `{tag}` from `locales`"
+                )),
+            );
+            continue;
+        }
+        let Some(file) = read_source(root, &rel, diags) else {
+            continue;
+        };
+        match toml::from_str::<RawLocale>(&file.text) {
+            Ok(raw) => out.push(Locale {
+                tag: tag.clone(),
+                file,
+                kmsi: raw.kmsi,
+                widget: raw.widget,
+                strings: raw.strings,
+            }),
+            Err(e) => diags.push(toml_error(&file, &e, "P001")),
+        }
+    }
+    out
+}
+
+fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<Arc<SourceFile>> {
+    let dir = root.join("templates");
+    if !dir.is_dir() {
+        diags.push(
+            Diagnostic::error("P003", "the project has no `templates/` folder")
+                .help("create `templates/sign-in.html`; `signin-pages init` writes a starter"),
+        );
+        return Vec::new();
+    }
+    let Ok(canonical_dir) = dir.canonicalize() else {
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    walk(&dir, &mut |path| files.push(path.to_path_buf()));
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let rel = match path.strip_prefix(root) {
+            Ok(r) => r.to_string_lossy().replace('\\', "/"),
+            Err(_) => continue,
+        };
+        match path.canonicalize() {
+            Ok(real) if real.starts_with(&canonical_dir) => {}
+            _ => {
+                diags.push(
+                    Diagnostic::error(
+                        "P006",
+                        format!("`{rel}` is a link that leads outside `templates/`"),
+                    )
+                    .help("copy the file into `templates/` instead of linking to it"),
+                );
+                continue;
+            }
+        }
+        match std::fs::metadata(&path) {
+            Ok(m) if m.len() > MAX_TEMPLATE_BYTES => {
+                diags.push(
+                    Diagnostic::error("P007", format!("`{rel}` is {} MB; templates are limited to {} MB", m.len() / (1024 * 1024), MAX_TEMPLATE_BYTES / (1024 * 1024)))
+                        .help("move large assets (images, scripts) to a CDN listed in `[csp] src_list` and link to them"),
+                );
+                continue;
+            }
+            _ => {}
+        }
+        let Some(file) = read_source(root, &rel, diags) else {
+            continue;
+        };
+        if let Some(r) = okta_tags::find_reserved(&file.text) {
+            diags.push(
+                Diagnostic::error(
+                    "P008",
+                    format!(
+                        "`{rel}` holds the control byte 0x{:02X}, which signin-pages reserves",
+                        file.text.as_bytes()[r.offset]
+                    ),
+                )
+                .at(Location::bytes(&file, r.offset..r.offset + 1))
+                .help("remove the control character (it is invisible in most editors)"),
+            );
+            continue;
+        }
+        out.push(file);
+    }
+    out
+}
+
+/// Every file below `dir`, following links (their targets are checked by the caller),
+/// skipping hidden files and folders.
+fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = e.path();
+        let is_link = e.file_type().is_ok_and(|t| t.is_symlink());
+        if path.is_dir() && !is_link {
+            // A link to a folder outside is reported through its files.
+            walk(&path, f);
+        } else {
+            f(&path);
+        }
+    }
+}
