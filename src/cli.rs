@@ -11,11 +11,9 @@ use crate::diag::{ColorChoice, Format};
 /// A project is `signin-pages.toml`, Tera templates under `templates/` and labels under
 /// `locales/`. Every brand × environment is a target; `build` renders each into
 /// `dist/<env>/<brand>/`.
-///
-/// Example:
-///   signin-pages init my-pages && signin-pages build --project my-pages
 #[derive(Debug, Parser)]
 #[command(
+    after_help = "Example:\n  signin-pages init my-pages && signin-pages build --project my-pages",
     name = "signin-pages",
     version,
     propagate_version = true,
@@ -50,31 +48,23 @@ pub enum Command {
     ///
     /// The starter has a layout, a partial, locales `en` and `fr`, and the KMSI labels
     /// wired into the widget's config.i18n. It builds clean as written.
-    ///
-    /// Example:
-    ///   signin-pages init my-pages
+    #[command(after_help = "Example:\n  signin-pages init my-pages")]
     Init(InitArgs),
     /// Render every target into dist/<env>/<brand>/ (page and request body).
     ///
     /// Runs the checks first and writes nothing when any target has an error: the
     /// previous dist/ stays as it was.
-    ///
-    /// Example:
-    ///   signin-pages build --env prod --brand Acme
+    #[command(after_help = "Example:\n  signin-pages build --env prod --brand Acme")]
     Build(BuildArgs),
     /// Check every target and print the diagnostics.
     ///
     /// Exits 1 when an error is found (or a warning, with --deny-warnings).
-    ///
-    /// Example:
-    ///   signin-pages check --format github
+    #[command(after_help = "Example:\n  signin-pages check --format github")]
     Check(CheckArgs),
     /// Compare every target with its snapshot under snapshots/<env>/<brand>/.
     ///
     /// Differences print as unified diffs and exit 1; --accept writes them.
-    ///
-    /// Example:
-    ///   signin-pages test --accept
+    #[command(after_help = "Example:\n  signin-pages test --accept")]
     Test(TestArgs),
 }
 

@@ -32,8 +32,6 @@ pub struct TargetOutput {
     pub dir: String,
     pub sign_in: Page,
     pub error: Option<Page>,
-    /// Whether the checks found an error in this target.
-    pub failed: bool,
 }
 
 impl TargetOutput {
@@ -80,19 +78,20 @@ pub fn compile(root: &Path, filter: &Filter, options: Options) -> Compiled {
     };
     let targets = plan::targets(&project.config, filter, &mut diags);
     diags.extend(check::project_wide(&project));
-    let engine = match Engine::new(&project.templates) {
-        Ok(e) => e,
+    let outputs = match Engine::new(&project.templates) {
+        Ok(engine) => {
+            let (outputs, target_diags) = render_all(&project, &engine, &targets, options);
+            diags.extend(target_diags);
+            outputs
+        }
         Err(d) => {
             diags.extend(d);
-            return Compiled {
-                project: Some(project),
-                outputs: Vec::new(),
-                diags: diags.finish(),
-            };
+            Vec::new()
         }
     };
-    let (outputs, target_diags) = render_all(&project, &engine, &targets, options);
-    diags.extend(target_diags);
+    let diags: Diagnostics = check::apply_policy(&project, diags.into_vec())
+        .into_iter()
+        .collect();
     Compiled {
         project: Some(project),
         outputs,
@@ -235,14 +234,11 @@ fn render_target(
         content_security_policy_setting: config.csp.clone(),
     };
     let dir = format!("{}/{}", env.name, brand.dir);
-    let target_diags: Vec<_> = check::target(project, &dir, &body, error_html.as_deref())
-        .into_iter()
-        .map(tag)
-        .collect();
-    let failed = target_diags
-        .iter()
-        .any(|d| d.severity == crate::diag::Severity::Error);
-    diags.extend(target_diags);
+    diags.extend(
+        check::target(project, env, brand, &dir, &body, error_html.as_deref())
+            .into_iter()
+            .map(tag),
+    );
     let error = error_html.map(|html| {
         let body = ErrorPageBody {
             page_content: html,
@@ -264,7 +260,6 @@ fn render_target(
             dir,
             sign_in,
             error,
-            failed,
         }),
         diags,
     )

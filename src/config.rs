@@ -34,6 +34,17 @@ struct RawConfig {
     environments: BTreeMap<Spanned<String>, RawEnvironment>,
     #[serde(default)]
     brands: Vec<RawBrand>,
+    #[serde(default)]
+    check: RawCheck,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    #[serde(default)]
+    allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    deny: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -120,7 +131,8 @@ pub struct GracePeriodRequiredSoon {
 /// Every field of `SignInPage.widgetCustomizations` a project may set, in snake_case.
 /// `widgetGeneration` comes from `[widget] generation` and
 /// `postAuthKeepMeSignedInPrompt` from the default locale's `[kmsi]` labels.
-/// Serialized in camelCase, in the order of Okta's schema.
+/// Serialized in camelCase, in the order of Okta's schema (the payload adds
+/// `widgetGeneration` and `postAuthKeepMeSignedInPrompt` after them).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all(serialize = "camelCase"))]
 pub struct WidgetCustomizations {
@@ -271,6 +283,9 @@ pub struct Config {
     pub widget_customizations: WidgetCustomizations,
     pub environments: Vec<Environment>,
     pub brands: Vec<Brand>,
+    /// `[check] allow` / `deny`: rule codes to silence / to treat as errors.
+    pub allow: Vec<String>,
+    pub deny: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -422,6 +437,9 @@ pub fn org_url_problem(url: &str) -> Option<&'static str> {
     if host.is_empty() {
         return Some("an org_url needs a host name");
     }
+    if !matches!(&rest[authority.len()..], "" | "/") {
+        return Some("an org_url is the org's address alone, without a path or query");
+    }
     None
 }
 
@@ -463,6 +481,13 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
     };
 
     // [project]
+    if raw.project.name.get_ref().trim().is_empty() {
+        diags.push(err(
+            raw.project.name.span(),
+            "the project needs a name".to_string(),
+            "write a short name, e.g. `name = \"acme\"`",
+        ));
+    }
     let default_locale = raw
         .project
         .default_locale
@@ -533,9 +558,7 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
         let src_list: Vec<Spanned<String>> = c.src_list.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default();
         if src_list.len() > MAX_SRC_LIST {
             let span = c.src_list.as_ref().map_or(0..0, |s| s.span());
-            diags.push(err(
-                span,
-                format!("`src_list` has {} entries; Okta accepts at most {MAX_SRC_LIST}", src_list.len()),
+            diags.push(Diagnostic::error("C003", format!("`src_list` has {} entries; Okta accepts at most {MAX_SRC_LIST}", src_list.len())).at(Location::bytes(&file, span)).help(
                 "merge origins (a scheme and host cover every path under them) or drop the ones the page no longer loads from",
             ));
         }
@@ -642,6 +665,25 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
         });
     }
 
+    // [check]
+    for (list, what) in [(&raw.check.allow, "allow"), (&raw.check.deny, "deny")] {
+        for code in list {
+            match crate::check::rules::find(code.get_ref()) {
+                None => diags.push(err(
+                    code.span(),
+                    format!("`{}` is not a rule code", code.get_ref()),
+                    "`signin-pages explain CODE` describes each rule; codes look like `C002`",
+                )),
+                Some(r) if what == "allow" && !r.allowable => diags.push(err(
+                    code.span(),
+                    format!("`{}` cannot be allowed", r.code),
+                    "it stops the build or Okta refuses the request; fix the problem instead",
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+
     if diags.count(crate::diag::Severity::Error) > before {
         return None;
     }
@@ -657,6 +699,18 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
         widget_customizations: raw.widget_customizations,
         environments,
         brands,
+        allow: raw
+            .check
+            .allow
+            .iter()
+            .map(|c| c.get_ref().to_ascii_uppercase())
+            .collect(),
+        deny: raw
+            .check
+            .deny
+            .iter()
+            .map(|c| c.get_ref().to_ascii_uppercase())
+            .collect(),
     })
 }
 
@@ -742,6 +796,8 @@ mod tests {
         assert!(org_url_problem("http://acme.okta.com").is_some());
         assert!(org_url_problem("https://user:pw@acme.okta.com").is_some());
         assert!(org_url_problem("ftp://acme").is_some());
+        assert!(org_url_problem("https://acme.okta.com/admin?x=1").is_some());
+        assert_eq!(org_url_problem("https://acme.okta.com/"), None);
     }
 
     #[test]

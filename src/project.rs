@@ -169,11 +169,8 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Project> {
     let templates = load_templates(root, diags);
     let config = config?;
     let locales = load_locales(root, &config, diags);
-    if !templates
-        .iter()
-        .any(|t| t.path == format!("templates/{SIGN_IN_TEMPLATE}"))
-        && root.join("templates").is_dir()
-    {
+    // Only when the file is absent: a file refused for its contents is reported already.
+    if root.join("templates").is_dir() && !root.join("templates").join(SIGN_IN_TEMPLATE).exists() {
         diags.push(
             Diagnostic::error("P003", format!("no `templates/{SIGN_IN_TEMPLATE}`"))
                 .help("every project needs the sign-in page template; `signin-pages init` writes a starter"),

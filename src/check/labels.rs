@@ -1,5 +1,6 @@
-//! Labels and strings bound for Okta. `K004`: Okta refuses 4-byte UTF-8 (emoji and
-//! other characters outside the Basic Multilingual Plane) in API strings.
+//! Labels and strings bound for Okta: K001–K003 (KMSI labels across locales), and
+//! K004: Okta refuses 4-byte UTF-8 (emoji and other characters outside the Basic
+//! Multilingual Plane) in API strings.
 
 use std::sync::Arc;
 
@@ -68,9 +69,9 @@ pub(super) fn project_wide(project: &Project) -> Vec<Diagnostic> {
 
 /// 4-byte characters in a rendered page: pointed at the template (or the project file)
 /// they came from when it can be found there, otherwise at the rendered file.
-pub(super) fn page_content(project: &Project, rendered_path: &str, html: &str) -> Vec<Diagnostic> {
+pub(super) fn page_content(project: &Project, page: &super::Page) -> Vec<Diagnostic> {
+    let html = page.rendered.text.as_str();
     let mut out = Vec::new();
-    let mut rendered: Option<Arc<SourceFile>> = None;
     let mut seen = Vec::new();
     for (off, c) in four_byte_chars(html) {
         if seen.contains(&c) {
@@ -90,11 +91,7 @@ pub(super) fn page_content(project: &Project, rendered_path: &str, html: &str) -
             .find_map(|f| f.text.find(needle).map(|o| (f, o)));
         let loc = match in_source {
             Some((f, o)) => Location::bytes(f, o..o + c.len_utf8()),
-            None => {
-                let file =
-                    rendered.get_or_insert_with(|| Arc::new(SourceFile::new(rendered_path, html)));
-                Location::bytes(file, off..off + c.len_utf8())
-            }
+            None => Location::bytes(&page.rendered, off..off + c.len_utf8()),
         };
         out.push(k004(c, "the page content").at(loc));
     }

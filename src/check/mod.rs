@@ -1,38 +1,130 @@
-//! Checks over a project and its rendered targets. Checks collect; they never stop at
-//! the first problem.
+//! Checks over a project and its rendered targets: HTML, Okta's page contract, Content
+//! Security Policy, labels and secrets. Checks collect; they never stop at the first
+//! problem. Each finding is a [`Diagnostic`] with a stable code (see [`rules`]).
 
+mod csp;
+mod html;
 mod labels;
+mod okta;
+pub mod page;
+pub mod rules;
+mod secrets;
+mod tags;
 
-use crate::diag::Diagnostic;
+use std::sync::Arc;
+
+use crate::config::{Brand, CspMode, Environment};
+use crate::diag::{Diagnostic, Severity};
 use crate::payload::SignInPageBody;
 use crate::project::Project;
+use crate::source::SourceFile;
 
 pub use labels::four_byte_chars;
+pub use page::Page;
 
-/// Checks that do not depend on a target: labels and customizations as written.
+/// Which of Okta's pages a template is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageKind {
+    SignIn,
+    Error,
+}
+
+/// What a page check needs to know besides the page.
+pub struct Ctx<'a> {
+    pub project: &'a Project,
+    pub env: &'a Environment,
+    pub brand: &'a Brand,
+    pub kind: PageKind,
+}
+
+impl Ctx<'_> {
+    /// How serious a CSP finding is: an error when the policy is enforced, a warning
+    /// in report_only mode or when the project sets no policy.
+    pub fn csp_severity(&self) -> Severity {
+        match self.project.config.csp.as_ref().map(|c| c.mode) {
+            Some(CspMode::Enforced) => Severity::Error,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// A diagnostic with the rule's default severity.
+pub fn finding(code: &'static str, message: impl Into<String>) -> Diagnostic {
+    let severity = rules::find(code).map_or(Severity::Error, |r| r.severity);
+    Diagnostic::new(code, severity, message)
+}
+
+/// Checks that do not depend on a target: labels, locales and templates as written.
 pub fn project_wide(project: &Project) -> Vec<Diagnostic> {
-    labels::project_wide(project)
+    let mut out = labels::project_wide(project);
+    out.extend(tags::templates(project));
+    out.extend(okta::project_wide(project));
+    out
+}
+
+/// The templates a page may have come from, its own first.
+fn sources_for(project: &Project, page: &str) -> Vec<Arc<SourceFile>> {
+    let own = format!("templates/{page}");
+    let mut v: Vec<Arc<SourceFile>> = project
+        .templates
+        .iter()
+        .filter(|t| t.path == own)
+        .cloned()
+        .collect();
+    v.extend(project.templates.iter().filter(|t| t.path != own).cloned());
+    v
 }
 
 /// Checks of one target's rendered pages and request body.
 pub fn target(
     project: &Project,
+    env: &Environment,
+    brand: &Brand,
     dir: &str,
     body: &SignInPageBody,
     error_html: Option<&str>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    out.extend(labels::page_content(
-        project,
-        &format!("dist/{dir}/sign-in.html"),
-        &body.page_content,
-    ));
+    let mut pages = vec![(PageKind::SignIn, "sign-in.html", body.page_content.as_str())];
     if let Some(html) = error_html {
-        out.extend(labels::page_content(
-            project,
-            &format!("dist/{dir}/error.html"),
+        pages.push((PageKind::Error, "error.html", html));
+    }
+    for (kind, name, html) in pages {
+        let page = Page::parse(
+            &format!("dist/{dir}/{name}"),
             html,
-        ));
+            &sources_for(project, name),
+        );
+        let ctx = Ctx {
+            project,
+            env,
+            brand,
+            kind,
+        };
+        out.extend(labels::page_content(project, &page));
+        html::check(&page, &ctx, &mut out);
+        tags::check(&page, &ctx, &mut out);
+        okta::check(&page, &ctx, &mut out);
+        csp::check(&page, &ctx, &mut out);
+        secrets::check(&page, &mut out);
     }
     out
+}
+
+/// `[check] allow` drops findings, `deny` makes them errors.
+pub fn apply_policy(project: &Project, diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let config = &project.config;
+    diags
+        .into_iter()
+        .filter(|d| {
+            !(config.allow.iter().any(|c| c == d.code)
+                && rules::find(d.code).is_some_and(|r| r.allowable))
+        })
+        .map(|mut d| {
+            if config.deny.iter().any(|c| c == d.code) {
+                d.severity = Severity::Error;
+            }
+            d
+        })
+        .collect()
 }

@@ -31,7 +31,8 @@ pub fn template_name(path: &str) -> &str {
 }
 
 /// `value` as JSON, with `<`, `>`, `&`, U+2028 and U+2029 escaped so that it can sit
-/// inside a `<script>` element (or an HTML attribute) without ending it.
+/// inside a `<script>` element without ending it. (Not for HTML attributes: JSON's
+/// quotes would end a double-quoted attribute.)
 pub fn js_literal(value: &serde_json::Value) -> String {
     let json = serde_json::to_string(value).expect("JSON values serialize");
     let mut out = String::with_capacity(json.len());
@@ -48,9 +49,15 @@ pub fn js_literal(value: &serde_json::Value) -> String {
     out
 }
 
-fn js_filter(value: Value, _: Kwargs, _: &State) -> Value {
+fn js_filter(value: Value, _: Kwargs, _: &State) -> tera::TeraResult<Value> {
+    if value.is_undefined() {
+        // Tera hands filters undefined values: a misspelt name must not become `null`.
+        return Err(tera::Error::message(
+            "Invalid type for the value, expected `any` but got `undefined`",
+        ));
+    }
     let json = serde_json::to_value(&value).unwrap_or(serde_json::Value::Null);
-    Value::safe_string(&js_literal(&json))
+    Ok(Value::safe_string(&js_literal(&json)))
 }
 
 fn new_tera() -> Tera {
@@ -118,8 +125,7 @@ impl Engine {
             Ok(out) => return Ok(okta_tags::unmask(out)),
             Err(e) => e,
         };
-        let known: Vec<String> = context_names(context);
-        let mut diags = self.diagnostics(&first, Some(&known));
+        let mut diags = self.diagnostics(&first, Some(context));
         let mut patched: HashMap<String, String> = HashMap::new();
         let mut err = first;
         for _ in 0..32 {
@@ -150,7 +156,7 @@ impl Engine {
             match tera.render(name, context) {
                 Ok(_) => break,
                 Err(e) => {
-                    let more = self.diagnostics(&e, Some(&known));
+                    let more = self.diagnostics(&e, Some(context));
                     if more.iter().all(|d| diags.contains(d)) {
                         break;
                     }
@@ -163,7 +169,7 @@ impl Engine {
     }
 
     /// Turn a Tera error into diagnostics in the designer's files.
-    fn diagnostics(&self, err: &tera::Error, known: Option<&[String]>) -> Vec<Diagnostic> {
+    fn diagnostics(&self, err: &tera::Error, context: Option<&tera::Context>) -> Vec<Diagnostic> {
         match err.kind() {
             ErrorKind::SyntaxError(report) => {
                 let msg = report.message().to_string();
@@ -178,16 +184,41 @@ impl Engine {
             }
             ErrorKind::RenderingError(report) => {
                 let msg = report.message();
-                let d = match undefined_name(msg) {
-                    Some((kind, var, available)) => {
-                        let help = suggest(var, kind, known.unwrap_or(&[]), &available);
-                        Diagnostic::error("T002", format!("undefined {kind} `{var}`"))
-                            .label("not defined")
-                            .help(help)
+                // Name the missing piece from the context itself: Tera's message names no
+                // variable when a filter or test was handed an undefined value.
+                let mut range = report.span().range.clone();
+                let missing = match (context, self.sources.get(report.filename())) {
+                    (Some(ctx), Some(src))
+                        if msg.contains("undefined") || msg.contains("not defined") =>
+                    {
+                        let (start, path) = dotted_path_at(&src.text, range.start);
+                        missing_in_context(ctx, &path).map(|(i, m)| {
+                            range = segment_range(start, &path, i);
+                            m
+                        })
                     }
+                    _ => None,
+                };
+                let d = match missing {
+                    Some(Missing::Variable(var)) => {
+                        let known = context.map(context_names).unwrap_or_default();
+                        Diagnostic::error("T002", format!("undefined variable `{var}`"))
+                            .label("not defined")
+                            .help(suggest(&var, &known))
+                    }
+                    Some(Missing::Field {
+                        parent,
+                        field,
+                        available,
+                    }) => Diagnostic::error(
+                        "T002",
+                        format!("undefined field `{field}` of `{parent}`"),
+                    )
+                    .label("not defined")
+                    .help(suggest_field(&parent, &field, &available)),
                     None => Diagnostic::error("T005", format!("template rendering failed: {msg}")),
                 };
-                vec![self.at_report(d, report.filename(), report.span().range.clone())]
+                vec![self.at_report(d, report.filename(), range)]
             }
             ErrorKind::Msg(text) => parse_reports(text)
                 .into_iter()
@@ -275,29 +306,73 @@ fn context_names(ctx: &tera::Context) -> Vec<String> {
         .collect()
 }
 
-/// `Variable `x` is not defined. Available variables: a, b` → ("variable", "x", [a, b]).
-fn undefined_name(msg: &str) -> Option<(&'static str, &str, Vec<String>)> {
-    let (kind, rest) = if let Some(r) = msg.strip_prefix("Variable `") {
-        ("variable", r)
-    } else if let Some(r) = msg.strip_prefix("Field `") {
-        ("field", r)
-    } else {
-        return None;
-    };
-    let (name, tail) = rest.split_once('`')?;
-    if !tail.starts_with(" is not defined") {
+/// What a render found missing.
+#[derive(Debug, PartialEq)]
+enum Missing {
+    Variable(String),
+    Field {
+        parent: String,
+        field: String,
+        available: Vec<String>,
+    },
+}
+
+/// The dotted name around `offset`: `vars.primary` → ["vars", "primary"]. Tera points
+/// at the field of a dotted name, and at the filter when a filter was handed an
+/// undefined value (`{{ x | js }}`): then the name is the one before the `|`.
+fn dotted_path_at(text: &str, offset: usize) -> (usize, Vec<&str>) {
+    let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    let offset = offset.min(text.len());
+    let start = text[..offset]
+        .rfind(|c: char| !is_name(c))
+        .map_or(0, |i| i + 1);
+    let before = text[..start].trim_end();
+    if before.ends_with('|') && !before.ends_with("||") {
+        let lhs = before[..before.len() - 1].trim_end();
+        return dotted_path_at(lhs, lhs.len());
+    }
+    let end = text[offset..]
+        .find(|c: char| !is_name(c))
+        .map_or(text.len(), |i| offset + i);
+    (start, text[start..end].split('.').collect())
+}
+
+/// Byte range of segment `i` of a dotted name that starts at `start`.
+fn segment_range(start: usize, path: &[&str], i: usize) -> std::ops::Range<usize> {
+    let from = start + path[..i].iter().map(|s| s.len() + 1).sum::<usize>();
+    from..from + path[i].len()
+}
+
+/// The first piece of `path` the context does not have, and its index.
+fn missing_in_context(ctx: &tera::Context, path: &[&str]) -> Option<(usize, Missing)> {
+    let (first, rest) = path.split_first()?;
+    if first.is_empty() || first.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    let available = tail
-        .split_once("Available ")
-        .and_then(|(_, a)| a.split_once(": "))
-        .map(|(_, list)| {
-            list.split(", ")
-                .map(|s| s.trim_end_matches('.').to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    Some((kind, name, available))
+    let Some(value) = ctx.get(first) else {
+        return Some((0, Missing::Variable(first.to_string())));
+    };
+    let mut cur = serde_json::to_value(value).ok()?;
+    for (i, seg) in rest.iter().enumerate() {
+        match cur.get(seg) {
+            Some(next) => cur = next.clone(),
+            None => {
+                let available = cur
+                    .as_object()
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default();
+                return Some((
+                    i + 1,
+                    Missing::Field {
+                        parent: path[..=i].join("."),
+                        field: seg.to_string(),
+                        available,
+                    },
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// The template and byte range a rendering error points at.
@@ -336,19 +411,30 @@ fn blank_expression(text: &mut String, range: std::ops::Range<usize>) -> bool {
     true
 }
 
-/// Levenshtein distance, for "did you mean".
+/// Edit distance with adjacent transpositions (optimal string alignment), for
+/// "did you mean": `brnad` is one edit from `brand`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// The closest candidate within a distance that still reads as a typo.
@@ -369,32 +455,43 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
-fn suggest(var: &str, kind: &str, known: &[String], available: &[String]) -> String {
-    if kind == "variable" && okta_tags::is_okta_name(var) {
+fn suggest(var: &str, known: &[String]) -> String {
+    if okta_tags::is_okta_name(var) {
         return format!(
             "`{var}` is Okta's: Okta fills it in when it serves the page, so Tera cannot read it; write it exactly `{{{{{var}}}}}` (no filters), or wrap the construct in `{{% raw %}}…{{% endraw %}}`"
         );
     }
     let okta = closest(var, okta_tags::OKTA_TAGS.iter().map(|(n, _)| *n));
-    let ours = closest(
-        var,
-        known
-            .iter()
-            .map(String::as_str)
-            .chain(available.iter().map(String::as_str)),
-    );
+    let ours = closest(var, known.iter().map(String::as_str));
     match (ours, okta) {
         (Some(o), _) => format!("did you mean `{o}`?"),
         (None, Some(o)) => format!(
             "did you mean the Okta variable `{o}`? Okta's tags pass through untouched when written `{{{{{o}}}}}`"
         ),
-        (None, None) if kind == "field" && !available.is_empty() => {
-            format!("available fields: {}", available.join(", "))
-        }
         (None, None) => format!(
-            "define `{var}` under `[vars]` in signin-pages.toml (or an environment's or brand's `vars`); available variables: {}",
+            "define `{var}` under `[vars]` in signin-pages.toml and write `vars.{var}`; the context has: {}",
             known.join(", ")
         ),
+    }
+}
+
+fn suggest_field(parent: &str, field: &str, available: &[String]) -> String {
+    if let Some(c) = closest(field, available.iter().map(String::as_str)) {
+        return format!("did you mean `{parent}.{c}`?");
+    }
+    let listed = if available.is_empty() {
+        "none".to_string()
+    } else {
+        available.join(", ")
+    };
+    match parent {
+        "strings" => format!(
+            "add `{field}` to `[strings]` in the default locale's file (locales/<lang>.toml); it has: {listed}"
+        ),
+        "vars" => format!(
+            "define `{field}` under `[vars]` in signin-pages.toml (or an environment's or brand's `vars`); defined: {listed}"
+        ),
+        _ => format!("`{parent}` has: {listed}"),
     }
 }
 

@@ -1,0 +1,110 @@
+//! HTML: H001 parse errors, H002 duplicate ids, H003 missing <title> or lang.
+
+use super::{Ctx, Page, finding};
+use crate::diag::Diagnostic;
+
+pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    parse_errors(page, out);
+    duplicate_ids(page, out);
+    title_and_lang(page, ctx, out);
+}
+
+fn parse_errors(page: &Page, out: &mut Vec<Diagnostic>) {
+    let mut seen = Vec::new();
+    for (line, msg) in &page.errors {
+        if seen.contains(&(*line, msg)) {
+            continue;
+        }
+        seen.push((*line, msg));
+        let (message, help) = explain_parse_error(msg, page, *line);
+        out.push(
+            finding("H001", message)
+                .at(page.locate_line(*line))
+                .help(help),
+        );
+    }
+}
+
+fn explain_parse_error(msg: &str, page: &Page, line: usize) -> (String, String) {
+    let text = page.rendered.text.trim_start();
+    if msg.contains("Bad DOCTYPE") {
+        return (
+            "HTML parse error: the DOCTYPE is not one browsers recognise".to_string(),
+            "start the page with `<!DOCTYPE html>`".to_string(),
+        );
+    }
+    if line == 1
+        && !text
+            .get(..9)
+            .is_some_and(|d| d.eq_ignore_ascii_case("<!doctype"))
+    {
+        return (
+            format!(
+                "HTML parse error: {msg} (the page has no DOCTYPE, so browsers render it in quirks mode)"
+            ),
+            "start the page with `<!DOCTYPE html>`".to_string(),
+        );
+    }
+    (
+        format!("HTML parse error: {msg}"),
+        "fix the markup on this line: close the element, quote the attribute".to_string(),
+    )
+}
+
+fn duplicate_ids(page: &Page, out: &mut Vec<Diagnostic>) {
+    let mut first: Vec<(String, usize)> = Vec::new();
+    for el in page.select("[id]") {
+        let id = el.value().attr("id").unwrap_or("").trim().to_string();
+        if id.is_empty() || id.chars().all(|c| c == '~') {
+            continue;
+        }
+        let line = page.line_of(&el);
+        match first.iter().find(|(i, _)| *i == id) {
+            Some((_, prev)) => {
+                let range = page
+                    .find_near(&el, &id)
+                    .unwrap_or_else(|| page.element_range(&el));
+                out.push(
+                    finding("H002", format!("the id `{id}` is already used on line {prev} of the rendered page"))
+                        .at(page.locate(range))
+                        .label("second element with this id")
+                        .help("give each element its own id: getElementById and `#id` selectors only find the first"),
+                );
+            }
+            None => first.push((id, line)),
+        }
+    }
+}
+
+fn title_and_lang(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let has_title = page.select("title").next().is_some();
+    if !has_title {
+        let at = page
+            .select("head")
+            .next()
+            .map(|h| page.locate(page.element_range(&h)));
+        out.push(
+            finding("H003", "the page has no <title>")
+                .at(at.unwrap_or_else(|| page.locate_line(1)))
+                .help("add `<title>{{pageTitle}}</title>` to <head>: Okta fills in the org's page title"),
+        );
+    }
+    if ctx.project.config.locales.len() > 1 {
+        let html = page.select("html").next();
+        let has_lang = html
+            .as_ref()
+            .is_some_and(|h| h.value().attr("lang").is_some_and(|l| !l.trim().is_empty()));
+        let set_by_script = page.rendered.text.contains("documentElement.lang");
+        if !has_lang && !set_by_script {
+            let at = html
+                .as_ref()
+                .map(|h| page.locate(page.element_range(h)))
+                .unwrap_or_else(|| page.locate_line(1));
+            out.push(
+                finding("H003", format!("<html> has no `lang`, and the project serves {} locales", ctx.project.config.locales.len()))
+                    .at(at)
+                    .help("write `<html lang=\"{{ default_locale }}\">`, or set `document.documentElement.lang` to the widget's language"),
+            );
+        }
+    }
+}

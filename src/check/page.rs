@@ -1,0 +1,310 @@
+//! A rendered page, ready for checks: HTML parsed (html5ever) on a stubbed copy, with
+//! the line of every element, and a way to point findings back at the designer's
+//! template.
+//!
+//! The stub replaces each Okta tag with inert text of the same length, so that
+//! `{{{SignInWidgetResources}}}` in `<head>` does not close the head and make html5ever
+//! report errors the page does not have, and every offset in the stub is an offset in
+//! the rendered page. Triple-brace tags and sections become comments (`<!--xx-->`),
+//! variables become `~` runs (a relative URL: never an outside origin).
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ego_tree::NodeId;
+use html5ever::tendril::{StrTendril, TendrilSink};
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::{Attribute, QualName};
+use scraper::{ElementRef, Html, HtmlTreeSink, Selector};
+
+use crate::diag::Location;
+use crate::render::okta_tags;
+use crate::source::SourceFile;
+
+/// Same-length inert stand-ins for every Okta-style tag in `rendered`.
+pub fn stub(rendered: &str) -> String {
+    let tags = okta_tags::find_tags(rendered, false);
+    if tags.is_empty() {
+        return rendered.to_string();
+    }
+    let mut out = String::with_capacity(rendered.len());
+    let mut last = 0;
+    for t in tags {
+        out.push_str(&rendered[last..t.range.start]);
+        let n = t.range.len();
+        if (t.triple || t.sigil.is_some()) && n >= 7 {
+            out.push_str("<!--");
+            out.extend(std::iter::repeat_n('x', n - 7));
+            out.push_str("-->");
+        } else {
+            out.extend(std::iter::repeat_n('~', n));
+        }
+        last = t.range.end;
+    }
+    out.push_str(&rendered[last..]);
+    out
+}
+
+/// A page and its parse.
+pub struct Page {
+    /// `dist/<env>/<brand>/<page>.html`, holding the rendered text.
+    pub rendered: Arc<SourceFile>,
+    /// The templates the page may have come from (to point findings at them).
+    pub sources: Vec<Arc<SourceFile>>,
+    pub html: Html,
+    /// Line (1-based) of each element's start tag.
+    lines: HashMap<NodeId, usize>,
+    /// html5ever's parse errors with the line they were seen on.
+    pub errors: Vec<(usize, Cow<'static, str>)>,
+}
+
+impl Page {
+    pub fn parse(path: &str, rendered: &str, sources: &[Arc<SourceFile>]) -> Page {
+        let stubbed = stub(rendered);
+        let (html, lines, mut errors) = parse_stubbed(&stubbed, false);
+        if !errors.is_empty() {
+            // Rare: parse again with html5ever's detailed messages.
+            errors = parse_stubbed(&stubbed, true).2;
+        }
+        Page {
+            rendered: Arc::new(SourceFile::new(path, rendered)),
+            sources: sources.to_vec(),
+            html,
+            lines,
+            errors,
+        }
+    }
+
+    pub fn select<'a>(
+        &'a self,
+        selector: &'static str,
+    ) -> impl Iterator<Item = ElementRef<'a>> + 'a {
+        let sel = Selector::parse(selector).expect("checks use valid selectors");
+        self.html.select(&sel).collect::<Vec<_>>().into_iter()
+    }
+
+    /// Line of an element's start tag in the rendered page.
+    pub fn line_of(&self, el: &ElementRef<'_>) -> usize {
+        self.lines.get(&el.id()).copied().unwrap_or(1)
+    }
+
+    /// Byte range of `needle` on the element's line (or the lines just before, for start
+    /// tags spread over several lines), in the rendered page.
+    pub fn find_near(&self, el: &ElementRef<'_>, needle: &str) -> Option<std::ops::Range<usize>> {
+        let line = self.line_of(el);
+        let end = self.rendered.line_range(line).end;
+        let start = self
+            .rendered
+            .line_range(line.saturating_sub(8).max(1))
+            .start;
+        let hay = &self.rendered.text[start..end];
+        hay.rfind(needle)
+            .map(|o| start + o..start + o + needle.len())
+    }
+
+    /// Where an element's start tag is: `<name` on its line.
+    pub fn element_range(&self, el: &ElementRef<'_>) -> std::ops::Range<usize> {
+        let name = el.value().name();
+        self.find_near(el, &format!("<{name}"))
+            .or_else(|| self.find_near(el, &format!("<{}", name.to_uppercase())))
+            .unwrap_or_else(|| self.rendered.line_range(self.line_of(el)))
+    }
+
+    /// Point at a range of the rendered page — in the designer's template when that line
+    /// is found there, otherwise in the rendered file.
+    pub fn locate(&self, range: std::ops::Range<usize>) -> Location {
+        locate_in_sources(&self.rendered, &self.sources, range)
+    }
+
+    /// Point at a whole line of the rendered page.
+    pub fn locate_line(&self, line: usize) -> Location {
+        let r = self.rendered.line_range(line);
+        let text = &self.rendered.text[r.clone()];
+        let trimmed = text.trim();
+        if !trimmed.is_empty() {
+            let lead = text.len() - text.trim_start().len();
+            return self.locate(r.start + lead..r.start + lead + trimmed.len());
+        }
+        Location::line(&self.rendered, line)
+    }
+}
+
+type Parsed = (
+    Html,
+    HashMap<NodeId, usize>,
+    Vec<(usize, Cow<'static, str>)>,
+);
+
+fn parse_stubbed(stubbed: &str, exact_errors: bool) -> Parsed {
+    let sink = LineSink {
+        inner: HtmlTreeSink::new(Html::new_document()),
+        line: Cell::new(1),
+        lines: RefCell::new(HashMap::new()),
+        errors: RefCell::new(Vec::new()),
+    };
+    let mut opts = html5ever::ParseOpts::default();
+    opts.tokenizer.exact_errors = exact_errors;
+    html5ever::parse_document(sink, opts).one(stubbed)
+}
+
+/// Find the rendered line holding `range` in a template, verbatim (indentation aside).
+/// Falls back to the rendered file.
+pub fn locate_in_sources(
+    rendered: &Arc<SourceFile>,
+    sources: &[Arc<SourceFile>],
+    range: std::ops::Range<usize>,
+) -> Location {
+    let pos = rendered.position(range.start);
+    let line_range = rendered.line_range(pos.line);
+    let line = &rendered.text[line_range.clone()];
+    let trimmed = line.trim();
+    if trimmed.len() >= 4 && range.end <= line_range.end {
+        let lead = line.len() - line.trim_start().len();
+        for src in sources {
+            let mut from = 0;
+            while let Some(found) = src.text[from..].find(trimmed) {
+                let at = from + found;
+                // A whole line of the template, not a fragment of a longer one.
+                let line_start = src.text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let line_end = src.text[at..].find('\n').map_or(src.text.len(), |i| at + i);
+                if src.text[line_start..at].trim().is_empty()
+                    && src.text[at + trimmed.len()..line_end].trim().is_empty()
+                {
+                    let offset = range.start - line_range.start;
+                    if offset >= lead {
+                        let start = at + (offset - lead);
+                        return Location::bytes(src, start..start + range.len());
+                    }
+                }
+                from = at + trimmed.len().max(1);
+            }
+        }
+    }
+    Location::bytes(rendered, range)
+}
+
+/// Scraper's tree sink, plus the line each element started on and the parse errors.
+struct LineSink {
+    inner: HtmlTreeSink,
+    line: Cell<u64>,
+    lines: RefCell<HashMap<NodeId, usize>>,
+    errors: RefCell<Vec<(usize, Cow<'static, str>)>>,
+}
+
+impl TreeSink for LineSink {
+    type Handle = NodeId;
+    type Output = Parsed;
+    type ElemName<'a> = <HtmlTreeSink as TreeSink>::ElemName<'a>;
+
+    fn finish(self) -> Self::Output {
+        (
+            self.inner.finish(),
+            self.lines.into_inner(),
+            self.errors.into_inner(),
+        )
+    }
+    fn parse_error(&self, msg: Cow<'static, str>) {
+        self.errors
+            .borrow_mut()
+            .push((self.line.get() as usize, msg));
+    }
+    fn set_current_line(&self, line: u64) {
+        self.line.set(line);
+    }
+    fn get_document(&self) -> NodeId {
+        self.inner.get_document()
+    }
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Self::ElemName<'a> {
+        self.inner.elem_name(target)
+    }
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        let id = self.inner.create_element(name, attrs, flags);
+        self.lines.borrow_mut().insert(id, self.line.get() as usize);
+        id
+    }
+    fn create_comment(&self, text: StrTendril) -> NodeId {
+        let id = self.inner.create_comment(text);
+        self.lines.borrow_mut().insert(id, self.line.get() as usize);
+        id
+    }
+    fn create_pi(&self, target: StrTendril, data: StrTendril) -> NodeId {
+        self.inner.create_pi(target, data)
+    }
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        self.inner.append(parent, child)
+    }
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev_element: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
+        self.inner
+            .append_based_on_parent_node(element, prev_element, child)
+    }
+    fn append_doctype_to_document(
+        &self,
+        name: StrTendril,
+        public_id: StrTendril,
+        system_id: StrTendril,
+    ) {
+        self.inner
+            .append_doctype_to_document(name, public_id, system_id)
+    }
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        self.inner.get_template_contents(target)
+    }
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        self.inner.same_node(x, y)
+    }
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.inner.set_quirks_mode(mode)
+    }
+    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+        self.inner.append_before_sibling(sibling, new_node)
+    }
+    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
+        self.inner.add_attrs_if_missing(target, attrs)
+    }
+    fn remove_from_parent(&self, target: &NodeId) {
+        self.inner.remove_from_parent(target)
+    }
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        self.inner.reparent_children(node, new_parent)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stub_keeps_length_and_head() {
+        let page = "<!DOCTYPE html><html><head><title>{{pageTitle}}</title>{{{SignInWidgetResources}}}<style nonce=\"{{nonceValue}}\"></style></head><body>{{{OktaUtil}}}</body></html>";
+        let s = stub(page);
+        assert_eq!(s.len(), page.len());
+        let p = Page::parse("p.html", page, &[]);
+        assert!(
+            p.errors.iter().all(|(_, m)| !m.contains("Unexpected")),
+            "{:?}",
+            p.errors
+        );
+        assert_eq!(p.select("head style").count(), 1);
+    }
+
+    #[test]
+    fn elements_know_their_line() {
+        let p = Page::parse(
+            "p.html",
+            "<html>\n<body>\n<div id=a>\n</div>\n<script>x</script></body></html>",
+            &[],
+        );
+        let div = p.select("div").next().unwrap();
+        assert_eq!(p.line_of(&div), 3);
+        let s = p.select("script").next().unwrap();
+        assert_eq!(p.line_of(&s), 5);
+        assert_eq!(&p.rendered.text[p.element_range(&s)], "<script");
+    }
+}

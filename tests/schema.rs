@@ -1,0 +1,265 @@
+//! The request bodies validate against `SignInPage` / `ErrorPage` of Okta's official
+//! OpenAPI spec (v2026.06.3), read from the spec file itself. The validator is strict: a
+//! property the schema does not declare is an error, so a misspelt key cannot pass.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+use crate::support::*;
+
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let text = std::fs::read_to_string(shared().join("okta/management-oneOfInheritance.yaml"))
+            .expect("Okta's spec in ../shared/okta");
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("spec parses");
+        serde_json::to_value(yaml).expect("spec converts to JSON")
+    })
+}
+
+fn resolve(schema: &Value) -> &Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r
+                .strip_prefix("#/components/schemas/")
+                .expect("local schema ref");
+            resolve(&spec()["components"]["schemas"][name])
+        }
+        None => schema,
+    }
+}
+
+/// Every property name an object schema declares, through allOf and $ref.
+fn declared(schema: &Value, out: &mut Vec<String>) {
+    let schema = resolve(schema);
+    if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+        out.extend(props.keys().cloned());
+    }
+    for s in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        declared(s, out);
+    }
+}
+
+/// `strict`: refuse undeclared properties (off for the members of an allOf, which each
+/// declare only part of the object).
+fn validate(schema: &Value, value: &Value, path: &str, errors: &mut Vec<String>) {
+    validate_inner(schema, value, path, errors, true);
+}
+
+fn validate_inner(
+    schema: &Value,
+    value: &Value,
+    path: &str,
+    errors: &mut Vec<String>,
+    strict: bool,
+) {
+    let schema = resolve(schema);
+    for s in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        validate_inner(s, value, path, errors, false);
+    }
+    if let Some(t) = schema.get("type").and_then(Value::as_str) {
+        let ok = match t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "boolean" => value.is_boolean(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            _ => true,
+        };
+        if !ok {
+            errors.push(format!("{path}: expected {t}, got {value}"));
+            return;
+        }
+    }
+    if let Some(e) = schema.get("enum").and_then(Value::as_array)
+        && !e.contains(value)
+    {
+        errors.push(format!("{path}: {value} is not one of {e:?}"));
+    }
+    if let (Some(p), Some(s)) = (
+        schema.get("pattern").and_then(Value::as_str),
+        value.as_str(),
+    ) && !regex::Regex::new(p).unwrap().is_match(s)
+    {
+        errors.push(format!("{path}: {s:?} does not match {p}"));
+    }
+    if let (true, Some(obj)) = (strict, value.as_object()) {
+        let mut names = Vec::new();
+        declared(schema, &mut names);
+        if !names.is_empty() || schema.get("properties").is_some() {
+            for (k, v) in obj {
+                if !names.contains(k) {
+                    errors.push(format!("{path}.{k}: not declared by the schema"));
+                    continue;
+                }
+                if let Some(ps) = property_schema(schema, k) {
+                    validate(ps, v, &format!("{path}.{k}"), errors);
+                }
+            }
+        }
+    }
+    if let (Some(items), Some(arr)) = (schema.get("items"), value.as_array()) {
+        for (i, v) in arr.iter().enumerate() {
+            validate(items, v, &format!("{path}[{i}]"), errors);
+        }
+    }
+}
+
+fn property_schema<'a>(schema: &'a Value, key: &str) -> Option<&'a Value> {
+    let schema = resolve(schema);
+    if let Some(p) = schema.get("properties").and_then(|p| p.get(key)) {
+        return Some(p);
+    }
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)?
+        .iter()
+        .find_map(|s| property_schema(s, key))
+}
+
+fn check(schema_name: &str, json: &str) -> Vec<String> {
+    let value: Value = serde_json::from_str(json).unwrap();
+    let schema = &spec()["components"]["schemas"][schema_name];
+    assert!(schema.is_object(), "{schema_name} not in the spec");
+    let mut errors = Vec::new();
+    validate(schema, &value, "$", &mut errors);
+    errors
+}
+
+const EVERYTHING: &str = r#"[project]
+name = "t"
+[widget]
+version = "7.13"
+generation = "G3"
+[csp]
+mode = "enforced"
+report_uri = "https://csp.example.com/r"
+src_list = ["https://cdn.example.com", "https://*.example.org/path"]
+[widget_customizations]
+sign_in_label = "Sign in"
+username_label = "User"
+username_info_tip = "Your email"
+password_label = "Password"
+password_info_tip = "Your password"
+show_password_visibility_toggle = true
+show_user_identifier = false
+forgot_password_label = "Forgot?"
+forgot_password_url = "https://example.com/forgot"
+unlock_account_label = "Unlock"
+unlock_account_url = "https://example.com/unlock"
+help_label = "Help"
+help_url = "https://example.com/help"
+custom_link1_label = "One"
+custom_link1_url = "https://example.com/1"
+custom_link2_label = "Two"
+custom_link2_url = "https://example.com/2"
+authenticator_page_custom_link_label = "Auth"
+authenticator_page_custom_link_url = "https://example.com/auth"
+classic_recovery_flow_email_or_username_label = "Email or username"
+classic_footer_help_title = "Footer"
+grace_period_required_soon = { description = "Enroll soon", custom_link_label = "How", custom_link_url = "https://example.com/how" }
+[environments.prod]
+[[brands]]
+name = "B"
+"#;
+
+#[test]
+fn every_customization_field_validates() {
+    let p = Project::with_page("<p>{{pageTitle}}</p>\n")
+        .file("signin-pages.toml", EVERYTHING)
+        .file("templates/error.html", "<p>{{errorSummary}}</p>\n");
+    let out = p.run(&["build"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let body = p.read("dist/prod/B/sign-in.json");
+    assert_eq!(check("SignInPage", &body), Vec::<String>::new());
+    assert_eq!(
+        check("ErrorPage", &p.read("dist/prod/B/error.json")),
+        Vec::<String>::new()
+    );
+    // Every widgetCustomizations property of the schema but none is set here by hand.
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let mut names = Vec::new();
+    declared(
+        property_schema(
+            &spec()["components"]["schemas"]["SignInPage"],
+            "widgetCustomizations",
+        )
+        .unwrap(),
+        &mut names,
+    );
+    let mut sent: Vec<String> = v["widgetCustomizations"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    sent.sort();
+    names.sort();
+    assert_eq!(
+        sent, names,
+        "a widgetCustomizations field of Okta's schema cannot be set"
+    );
+}
+
+#[test]
+fn the_starter_validates() {
+    let p = Project::starter();
+    assert_eq!(code(&p.run(&["build"])), 0);
+    assert_eq!(
+        check("SignInPage", &p.read("dist/prod/Example/sign-in.json")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn the_example_project_validates() {
+    let p = Project::empty();
+    copy_tree(&repo().join("examples/acme"), p.path());
+    let _ = std::fs::remove_dir_all(p.path().join("dist"));
+    let out = p.run(&["build"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let files = tree(&p.path().join("dist"));
+    assert!(files.len() >= 8);
+    for (name, bytes) in files {
+        let json = String::from_utf8(bytes).unwrap();
+        let errors = match name.rsplit('/').next().unwrap() {
+            "sign-in.json" => check("SignInPage", &json),
+            "error.json" => check("ErrorPage", &json),
+            _ => continue,
+        };
+        assert_eq!(errors, Vec::<String>::new(), "{name}");
+    }
+}
+
+#[test]
+fn the_validator_catches_a_bad_body() {
+    let bad = r#"{"pageContent": "x", "widgetVersion": "latest", "widgetCustomizations": {"widgetGeneration": "G4", "helpLink": "x"}, "contentSecurityPolicySetting": {"mode": "strict"}}"#;
+    let errors = check("SignInPage", bad);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("widgetVersion") && e.contains("does not match")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("widgetGeneration")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains("helpLink: not declared")),
+        "{errors:?}"
+    );
+    assert!(errors.iter().any(|e| e.contains("mode")), "{errors:?}");
+}

@@ -1,0 +1,158 @@
+//! Test helpers: scratch projects on disk and a way to run the real binary on them.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_signin-pages");
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared` beside the repository (Okta's spec, default page, real-world corpus).
+pub fn shared() -> PathBuf {
+    let local = repo().join("../shared");
+    if local.is_dir() {
+        local
+    } else {
+        PathBuf::from("/work/shared")
+    }
+}
+
+/// A project in a temporary folder.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+/// A minimal valid signin-pages.toml: one environment, one brand.
+pub const MINIMAL_TOML: &str = r#"[project]
+name = "t"
+
+[environments.prod]
+org_url = "https://t.okta.com"
+
+[[brands]]
+name = "B"
+"#;
+
+impl Project {
+    pub fn empty() -> Self {
+        Project {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A project with the minimal config and `page` as templates/sign-in.html.
+    pub fn with_page(page: &str) -> Self {
+        Project::empty()
+            .file("signin-pages.toml", MINIMAL_TOML)
+            .file("templates/sign-in.html", page)
+    }
+
+    /// A copy of a fixture under tests/fixtures/.
+    pub fn fixture(name: &str) -> Self {
+        let p = Project::empty();
+        copy_tree(&repo().join("tests/fixtures").join(name), p.path());
+        p
+    }
+
+    /// The starter project `init` writes.
+    pub fn starter() -> Self {
+        let p = Project::empty();
+        let out = p.run(&["init", "."]);
+        assert!(out.status.success(), "init failed: {}", stderr(&out));
+        p
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(self, rel: &str, contents: impl AsRef<[u8]>) -> Self {
+        self.write(rel, contents);
+        self
+    }
+
+    pub fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let p = self.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, contents).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path().join(rel).exists()
+    }
+
+    /// Run the binary with `--project <dir>` appended, colour off.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(BIN)
+            .args(args)
+            .arg("--project")
+            .arg(self.path())
+            .arg("--color")
+            .arg("never")
+            .env_remove("NO_COLOR")
+            .current_dir(self.path())
+            .output()
+            .expect("run signin-pages")
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// Every file below `dir` with its bytes, paths relative and sorted.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                walk(base, &e.path(), out);
+            } else {
+                let rel = e
+                    .path()
+                    .strip_prefix(base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((rel, std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}

@@ -1,0 +1,14 @@
+//! The integration tests: the real binary on whole projects.
+
+#![allow(unreachable_pub)]
+
+mod support;
+
+mod build;
+mod config_errors;
+mod corpus;
+mod init;
+mod properties;
+mod schema;
+mod snapshots;
+mod templates;
