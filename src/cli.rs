@@ -66,6 +66,17 @@ pub enum Command {
     /// Differences print as unified diffs and exit 1; --accept writes them.
     #[command(after_help = "Example:\n  signin-pages test --accept")]
     Test(TestArgs),
+    /// Say what a diagnostic code catches, why it matters for an Okta page, and how to fix it.
+    ///
+    /// Without a code, list every code.
+    #[command(after_help = "Example:\n  signin-pages explain C001")]
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code such as `C001` (any case).
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 mod support;
 
 mod build;
+mod checks;
 mod config_errors;
 mod corpus;
 mod init;

@@ -6,6 +6,8 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
+use super::finding;
+use crate::config::spanned_at;
 use crate::diag::{Diagnostic, Location};
 use crate::project::Project;
 use crate::source::SourceFile;
@@ -64,7 +66,176 @@ pub(super) fn project_wide(project: &Project) -> Vec<Diagnostic> {
             check_spanned(&l.file, &format!("string `{key}`"), v, &mut out);
         }
     }
+    missing_kmsi_labels(project, &mut out);
+    for l in &project.locales {
+        for (key, _, v) in l.kmsi.entries() {
+            if let Some(v) = v {
+                too_long(&l.file, key, v, &mut out);
+                markup(&l.file, &format!("KMSI label `{key}`"), v, &mut out);
+            }
+        }
+        for (key, v) in &l.widget {
+            markup(&l.file, &format!("widget string `{key}`"), v, &mut out);
+        }
+    }
     out
+}
+
+/// K001: a KMSI label the default locale sets and another locale does not.
+fn missing_kmsi_labels(project: &Project, out: &mut Vec<Diagnostic>) {
+    let Some(default) = project
+        .locales
+        .iter()
+        .find(|l| l.tag == project.config.default_locale)
+    else {
+        return;
+    };
+    for l in project.locales.iter().filter(|l| l.tag != default.tag) {
+        let at = kmsi_header(&l.file).map_or_else(
+            || Location::line(&l.file, 1),
+            |r| Location::bytes(&l.file, r),
+        );
+        for ((key, _, want), (_, _, have)) in
+            default.kmsi.entries().into_iter().zip(l.kmsi.entries())
+        {
+            let (Some(want), None) = (want, have) else {
+                continue;
+            };
+            out.push(
+                finding(
+                    "K001",
+                    format!(
+                        "locale `{}` has no KMSI label `{key}`, which the default locale `{}` sets",
+                        l.tag, default.tag
+                    ),
+                )
+                .at(at.clone())
+                .label(format!("no `{key}` here"))
+                .help(format!(
+                    "add `{key} = \"…\"` under `[kmsi]` in {} (in {}: {:?}); otherwise users of `{}` see the widget's own text beside your custom text",
+                    l.file.path,
+                    default.tag,
+                    want.get_ref(),
+                    l.tag
+                )),
+            );
+        }
+    }
+}
+
+/// The `[kmsi]` table header of a locale file.
+fn kmsi_header(file: &SourceFile) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    for line in file.text.split_inclusive('\n') {
+        let lead = line.len() - line.trim_start().len();
+        let t = line.trim();
+        if let Some(inner) = t.strip_prefix('[').filter(|i| !i.starts_with('['))
+            && let Some(end) = inner.find(']')
+            && inner[..end].trim() == "kmsi"
+        {
+            let from = start + lead;
+            return Some(from..from + 1 + end + 1);
+        }
+        start += line.len();
+    }
+    None
+}
+
+/// K002: how many characters each KMSI label shows well.
+fn limit(key: &str) -> usize {
+    match key {
+        "title" => 60,
+        "subtitle" => 160,
+        _ => 40,
+    }
+}
+
+fn too_long(file: &Arc<SourceFile>, key: &str, v: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    let n = v.get_ref().chars().count();
+    let max = limit(key);
+    if n <= max {
+        return;
+    }
+    out.push(
+        finding(
+            "K002",
+            format!("KMSI label `{key}` is {n} characters long; the prompt shows at most {max} well"),
+        )
+        .at(spanned_at(file, v))
+        .label(format!("{n} characters"))
+        .help(format!("shorten it to {max} characters or fewer: long labels wrap and push the buttons off small screens")),
+    );
+}
+
+/// K003: HTML markup or an entity in a label the widget shows as text.
+fn markup(file: &Arc<SourceFile>, what: &str, v: &Spanned<String>, out: &mut Vec<Diagnostic>) {
+    let Some(found) = find_markup(v.get_ref()) else {
+        return;
+    };
+    out.push(
+        finding(
+            "K003",
+            format!("{what} holds markup `{found}`: the widget shows labels as text, so it appears literally"),
+        )
+        .at(spanned_at(file, v))
+        .label("shown as text")
+        .help("write plain text: `&` and `<` need no escaping in labels"),
+    );
+}
+
+/// The first `<tag`, `</`, `&name;` or `&#…;` in `s`.
+fn find_markup(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'<' if b
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_alphabetic() || *n == b'/' || *n == b'!') =>
+            {
+                let end = s[i..].find('>').map_or(s.len(), |e| i + e + 1);
+                let end = if end - i > 40 {
+                    s[i..].char_indices().nth(20).map_or(end, |(o, _)| i + o)
+                } else {
+                    end
+                };
+                return Some(&s[i..end]);
+            }
+            b'&' => {
+                let rest = &b[i + 1..];
+                let len = if rest.first() == Some(&b'#') {
+                    let (hex, from) = if matches!(rest.get(1), Some(b'x' | b'X')) {
+                        (true, 2)
+                    } else {
+                        (false, 1)
+                    };
+                    let n = rest[from..]
+                        .iter()
+                        .take_while(|c| {
+                            if hex {
+                                c.is_ascii_hexdigit()
+                            } else {
+                                c.is_ascii_digit()
+                            }
+                        })
+                        .count();
+                    (n > 0).then_some(from + n)
+                } else {
+                    let n = rest
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .count();
+                    (n >= 2 && rest[0].is_ascii_alphabetic()).then_some(n)
+                };
+                if let Some(len) = len
+                    && rest.get(len) == Some(&b';')
+                {
+                    return Some(&s[i..i + 1 + len + 1]);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// 4-byte characters in a rendered page: pointed at the template (or the project file)
@@ -96,4 +267,41 @@ pub(super) fn page_content(project: &Project, page: &super::Page) -> Vec<Diagnos
         out.push(k004(c, "the page content").at(loc));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_labels() {
+        assert_eq!(find_markup("Sign in to <b>Acme</b>"), Some("<b>"));
+        assert_eq!(find_markup("Stay &amp; go"), Some("&amp;"));
+        assert_eq!(find_markup("&#8217; &#x2019;"), Some("&#8217;"));
+        assert_eq!(find_markup("a </ b"), Some("</ b"));
+        for plain in [
+            "Terms & conditions",
+            "a < b",
+            "I <3 it",
+            "R&D; later",
+            "&;",
+            "&#;",
+        ] {
+            assert_eq!(find_markup(plain), None, "{plain}");
+        }
+    }
+
+    #[test]
+    fn finds_the_kmsi_header() {
+        let f = SourceFile::new(
+            "locales/fr.toml",
+            "# fr\n  [ kmsi ] # labels\ntitle = \"x\"\n",
+        );
+        let r = kmsi_header(&f).unwrap();
+        assert_eq!(&f.text[r], "[ kmsi ]");
+        assert_eq!(
+            kmsi_header(&SourceFile::new("l.toml", "[[kmsi]]\n[widget]\n")),
+            None
+        );
+    }
 }

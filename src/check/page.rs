@@ -29,12 +29,14 @@ pub fn stub(rendered: &str) -> String {
     if tags.is_empty() {
         return rendered.to_string();
     }
+    let comments = comment_regions(rendered);
     let mut out = String::with_capacity(rendered.len());
     let mut last = 0;
     for t in tags {
         out.push_str(&rendered[last..t.range.start]);
         let n = t.range.len();
-        if (t.triple || t.sigil.is_some()) && n >= 7 {
+        let in_comment = comments.iter().any(|c| c.contains(&t.range.start));
+        if (t.triple || t.sigil.is_some()) && n >= 7 && !in_comment {
             out.push_str("<!--");
             out.extend(std::iter::repeat_n('x', n - 7));
             out.push_str("-->");
@@ -44,6 +46,20 @@ pub fn stub(rendered: &str) -> String {
         last = t.range.end;
     }
     out.push_str(&rendered[last..]);
+    out
+}
+
+/// Byte ranges of `<!-- … -->` comments (a comment cannot hold another).
+fn comment_regions(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find("<!--").map(|i| from + i) {
+        let end = text[start + 4..]
+            .find("-->")
+            .map_or(text.len(), |i| start + 4 + i + 3);
+        out.push(start..end);
+        from = end;
+    }
     out
 }
 
@@ -149,8 +165,9 @@ fn parse_stubbed(stubbed: &str, exact_errors: bool) -> Parsed {
     html5ever::parse_document(sink, opts).one(stubbed)
 }
 
-/// Find the rendered line holding `range` in a template, verbatim (indentation aside).
-/// Falls back to the rendered file.
+/// Find where a range of the rendered page was written: the same line in a template
+/// (indentation aside), or failing that the same text; the k-th repeat in the page maps
+/// to the k-th in the template. Falls back to the rendered file.
 pub fn locate_in_sources(
     rendered: &Arc<SourceFile>,
     sources: &[Arc<SourceFile>],
@@ -162,27 +179,56 @@ pub fn locate_in_sources(
     let trimmed = line.trim();
     if trimmed.len() >= 4 && range.end <= line_range.end {
         let lead = line.len() - line.trim_start().len();
-        for src in sources {
-            let mut from = 0;
-            while let Some(found) = src.text[from..].find(trimmed) {
-                let at = from + found;
-                // A whole line of the template, not a fragment of a longer one.
-                let line_start = src.text[..at].rfind('\n').map_or(0, |i| i + 1);
-                let line_end = src.text[at..].find('\n').map_or(src.text.len(), |i| at + i);
-                if src.text[line_start..at].trim().is_empty()
-                    && src.text[at + trimmed.len()..line_end].trim().is_empty()
-                {
-                    let offset = range.start - line_range.start;
-                    if offset >= lead {
-                        let start = at + (offset - lead);
-                        return Location::bytes(src, start..start + range.len());
-                    }
-                }
-                from = at + trimmed.len().max(1);
+        let offset = range.start - line_range.start;
+        if offset >= lead {
+            let nth = whole_line_matches(&rendered.text[..line_range.start], trimmed).len();
+            if let Some((src, at)) =
+                nth_in_sources(sources, nth, |t| whole_line_matches(t, trimmed))
+            {
+                let start = at + (offset - lead);
+                return Location::bytes(src, start..start + range.len());
             }
         }
     }
+    let snippet = &rendered.text[range.clone()];
+    if snippet.trim().len() >= 6 {
+        let nth = rendered.text[..range.start].matches(snippet).count();
+        let find_all = |t: &str| t.match_indices(snippet).map(|(i, _)| i).collect::<Vec<_>>();
+        if let Some((src, at)) = nth_in_sources(sources, nth, find_all) {
+            return Location::bytes(src, at..at + range.len());
+        }
+    }
     Location::bytes(rendered, range)
+}
+
+/// The `nth` match (or the first, when a source has fewer) in the first source that has any.
+fn nth_in_sources(
+    sources: &[Arc<SourceFile>],
+    nth: usize,
+    find: impl Fn(&str) -> Vec<usize>,
+) -> Option<(&Arc<SourceFile>, usize)> {
+    sources.iter().find_map(|src| {
+        let all = find(&src.text);
+        all.get(nth).or(all.first()).map(|&at| (src, at))
+    })
+}
+
+/// Offsets where `needle` stands alone on a line (indentation aside).
+fn whole_line_matches(text: &str, needle: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(needle) {
+        let at = from + found;
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        if text[line_start..at].trim().is_empty()
+            && text[at + needle.len()..line_end].trim().is_empty()
+        {
+            out.push(at);
+        }
+        from = at + needle.len().max(1);
+    }
+    out
 }
 
 /// Scraper's tree sink, plus the line each element started on and the parse errors.
@@ -292,6 +338,12 @@ mod tests {
             p.errors
         );
         assert_eq!(p.select("head style").count(), 1);
+    }
+
+    #[test]
+    fn tags_in_comments_stay_text() {
+        let page = "<!DOCTYPE html><html><head><title>t</title></head><body><!-- {{{OktaUtil}}} --></body></html>";
+        assert!(Page::parse("p.html", page, &[]).errors.is_empty());
     }
 
     #[test]

@@ -14,6 +14,7 @@ const MARKUP_TAGS: &[&str] = &[
     "OktaUtil",
     "errorDescription",
     "config",
+    "ErrorPageResources",
 ];
 
 pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {

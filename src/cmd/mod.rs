@@ -2,6 +2,7 @@
 
 mod build;
 mod check;
+mod explain;
 mod init;
 mod test;
 
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Build(a) => build::execute(g, a),
         Command::Check(a) => check::execute(g, a),
         Command::Test(a) => test::execute(g, a),
+        Command::Explain(a) => explain::execute(a),
     }
 }
 

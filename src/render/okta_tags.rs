@@ -41,6 +41,9 @@ pub const OKTA_TAGS: &[(&str, TagPage)] = &[
     ("technicalDetails", TagPage::Error),
     ("buttonText", TagPage::Error),
     ("buttonHref", TagPage::Error),
+    // Okta's error-page resources (scripts and styles), the error page's counterpart of
+    // SignInWidgetResources; seen in customers' error pages and SDK documentation.
+    ("ErrorPageResources", TagPage::Error),
 ];
 
 /// Whether `name` is one of Okta's tags.
