@@ -3,18 +3,22 @@
 //! `build`, `check`, `test` and the preview all call [`compile`]; only what they do with
 //! the result differs. Targets render in parallel on every core.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::check;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::payload::{self, Customizations, ErrorPageBody, PostAuthPrompt, SignInPageBody};
 use crate::plan::{self, Filter, Target};
 use crate::project::{self, ERROR_TEMPLATE, Project, SIGN_IN_TEMPLATE};
 use crate::render::Engine;
 use crate::render::context::SharedContext;
+use crate::source::SourceFile;
 
 /// One rendered page: the HTML (`pageContent`) and the whole request body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +111,7 @@ fn render_all(
 ) -> (Vec<TargetOutput>, Diagnostics) {
     let shared = SharedContext::new(project);
     let prompt = PostAuthPrompt::from_project(project);
+    let checked = CheckCache::default();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
@@ -125,7 +130,7 @@ fn render_all(
                         }
                         mine.push((
                             i,
-                            render_target(project, engine, &shared, &prompt, targets[i]),
+                            render_target(project, engine, &shared, &prompt, &checked, targets[i]),
                         ));
                         done.fetch_add(1, Ordering::Relaxed);
                     }
@@ -180,11 +185,69 @@ fn draw_progress(done: &AtomicUsize, total: usize, finished: impl Fn() -> bool) 
     }
 }
 
+/// Check findings by page: brands whose pages render the same text in one environment
+/// (common when brands differ only in their request body) are checked once. Checks
+/// depend on the page text and the environment (its org_url), not on the brand.
+/// Environment index, hash of the sign-in page, hash of the error page.
+type CacheKey = (usize, u64, u64);
+
+#[derive(Default)]
+struct CheckCache {
+    map: Mutex<HashMap<CacheKey, (String, Vec<Diagnostic>)>>,
+}
+
+impl CheckCache {
+    fn get_or_check(
+        &self,
+        env: usize,
+        dir: &str,
+        sign_in: &str,
+        error: Option<&str>,
+        check: impl FnOnce() -> Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        let hash = |s: &str| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            s.hash(&mut h);
+            h.finish()
+        };
+        let key = (env, hash(sign_in), error.map_or(0, hash));
+        let cached = self.map.lock().expect("check cache").get(&key).cloned();
+        match cached {
+            Some((from_dir, diags)) => diags
+                .into_iter()
+                .map(|d| retarget(d, &from_dir, dir))
+                .collect(),
+            None => {
+                let diags = check();
+                self.map
+                    .lock()
+                    .expect("check cache")
+                    .insert(key, (dir.to_string(), diags.clone()));
+                diags
+            }
+        }
+    }
+}
+
+/// A finding that points into `dist/<from>/…` now points into `dist/<to>/…`.
+fn retarget(mut d: Diagnostic, from: &str, to: &str) -> Diagnostic {
+    if let Some(loc) = &mut d.location
+        && let Some(rest) = loc.file.path.strip_prefix(&format!("dist/{from}/"))
+    {
+        loc.file = Arc::new(SourceFile::new(
+            format!("dist/{to}/{rest}"),
+            loc.file.text.clone(),
+        ));
+    }
+    d
+}
+
 fn render_target(
     project: &Project,
     engine: &Engine,
     shared: &SharedContext,
     prompt: &PostAuthPrompt,
+    checked: &CheckCache,
     t: Target,
 ) -> (Option<TargetOutput>, Diagnostics) {
     let config = &project.config;
@@ -235,7 +298,14 @@ fn render_target(
     };
     let dir = format!("{}/{}", env.name, brand.dir);
     diags.extend(
-        check::target(project, env, brand, &dir, &body, error_html.as_deref())
+        checked
+            .get_or_check(
+                t.env,
+                &dir,
+                &body.page_content,
+                error_html.as_deref(),
+                || check::target(project, env, brand, &dir, &body, error_html.as_deref()),
+            )
             .into_iter()
             .map(tag),
     );

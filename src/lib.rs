@@ -12,6 +12,7 @@ pub mod compile;
 pub mod config;
 pub mod diag;
 pub mod emit;
+pub mod okta;
 pub mod payload;
 pub mod plan;
 pub mod project;

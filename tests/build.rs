@@ -192,13 +192,17 @@ fn a_failed_build_leaves_dist_untouched() {
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("nothing was written"));
     assert_eq!(before, tree(&p.path().join("dist")));
-    // No staging folders left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(p.path())
+    // Nothing left behind but the spare generation.
+    let leftovers: Vec<String> = std::fs::read_dir(p.path())
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".dist"))
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with(".dist")
+                && ![".dist.spare", ".dist.manifest", ".dist.spare.manifest"].contains(&n.as_str())
+        })
         .collect();
-    assert!(leftovers.is_empty());
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
@@ -330,4 +334,34 @@ fn reserved_mask_bytes_in_a_template_are_refused() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A rebuild rewrites the spare generation in place: no new files, so thousands of
+/// targets do not cost thousands of inode allocations.
+#[cfg(unix)]
+#[test]
+fn rebuilds_reuse_files_instead_of_creating_them() {
+    use std::os::unix::fs::MetadataExt;
+    let p = two_by_two();
+    let inode = |p: &Project| {
+        std::fs::metadata(p.path().join("dist/prod/Acme/sign-in.html"))
+            .unwrap()
+            .ino()
+    };
+    assert_eq!(code(&p.run(&["build"])), 0);
+    let first = inode(&p);
+    assert_eq!(code(&p.run(&["build"])), 0);
+    assert_eq!(code(&p.run(&["build"])), 0);
+    assert_eq!(
+        inode(&p),
+        first,
+        "the third build should write into the first build's files"
+    );
+    // Stale targets disappear from the spare too.
+    p.write("signin-pages.toml", TWO_BY_TWO.replace("[environments.dev]\norg_url = \"https://dev.okta.com\"\nvars = { cdn = \"https://cdn.dev.example.com\" }\n", ""));
+    assert_eq!(code(&p.run(&["build"])), 0);
+    assert!(!p.exists("dist/dev"));
+    assert_eq!(code(&p.run(&["build"])), 0);
+    assert!(!p.exists("dist/dev"));
+    assert!(p.exists("dist/prod/Acme/sign-in.html"));
 }

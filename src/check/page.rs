@@ -97,7 +97,16 @@ impl Page {
         &'a self,
         selector: &'static str,
     ) -> impl Iterator<Item = ElementRef<'a>> + 'a {
-        let sel = Selector::parse(selector).expect("checks use valid selectors");
+        thread_local! {
+            // Parsed once per thread, not once per page.
+            static SELECTORS: RefCell<HashMap<&'static str, Selector>> = RefCell::new(HashMap::new());
+        }
+        let sel = SELECTORS.with(|c| {
+            c.borrow_mut()
+                .entry(selector)
+                .or_insert_with(|| Selector::parse(selector).expect("checks use valid selectors"))
+                .clone()
+        });
         self.html.select(&sel).collect::<Vec<_>>().into_iter()
     }
 

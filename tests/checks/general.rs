@@ -212,3 +212,41 @@ fn explain_every_code() {
         )
     );
 }
+
+/// docs/checks.md is generated from the rules registry; `UPDATE_DOCS=1 cargo test`
+/// rewrites it.
+#[test]
+fn docs_checks_md_is_the_registry() {
+    let mut doc = String::from(
+        "# Checks\n\n<!-- Generated from src/check/rules.rs by `UPDATE_DOCS=1 cargo test docs_checks_md`; do not edit by hand. -->\n\n`signin-pages check` (and `build`, which refuses to write when a check finds an error) runs these rules on every target. `signin-pages explain CODE` prints the same text. Severities can be tuned per project:\n\n```toml\n[check]\nallow = [\"C002\"]   # silence\ndeny = [\"H002\"]    # treat as an error\n```\n\nCSP rules (C001, C002, C004) are errors when `[csp] mode = \"enforced\"` and warnings in `report_only` mode or without `[csp]`; C002 runs only when the project has a `[csp]` section.\n\n| code | default | what |\n|---|---|---|\n",
+    );
+    for r in signin_pages::check::rules::RULES {
+        doc.push_str(&format!(
+            "| [{0}](#{1}) | {2} | {3} |\n",
+            r.code,
+            r.code.to_lowercase(),
+            r.severity.as_str(),
+            r.title.replace('|', "\\|")
+        ));
+    }
+    for r in signin_pages::check::rules::RULES {
+        doc.push_str(&format!("\n## {}\n\n", r.code));
+        doc.push_str(
+            &signin_pages::check::rules::explain(r)
+                .replacen(&format!("{}: ", r.code), "**", 1)
+                .replacen(" (", "** (", 1)
+                .replace("\n\nWhat it catches\n  ", "\n\n*What it catches.* ")
+                .replace("\n\nWhy it matters\n  ", "\n\n*Why it matters.* ")
+                .replace("\n\nHow to fix it\n  ", "\n\n*How to fix it.* "),
+        );
+    }
+    let path = repo().join("docs/checks.md");
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &doc).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap_or_default(),
+        doc,
+        "docs/checks.md is stale: run `UPDATE_DOCS=1 cargo test docs_checks_md`"
+    );
+}
