@@ -71,6 +71,114 @@ pub enum Command {
     /// Without a code, list every code.
     #[command(after_help = "Example:\n  signin-pages explain C001")]
     Explain(ExplainArgs),
+    /// Compare what the org has with what the project builds, field by field.
+    ///
+    /// pageContent as a unified diff; widgetVersion, the CSP setting and each
+    /// widgetCustomizations field (the KMSI prompt's labels included) as old → new.
+    /// Exits 0 when equal, 2 when different, 1 on error.
+    #[command(after_help = "Example:\n  signin-pages diff --env prod --against preview")]
+    Diff(DiffArgs),
+    /// Build, check, and send the pages to Okta: first --preview, then --publish.
+    ///
+    /// Before every write the slot's current content is saved under
+    /// .signin-pages/backups/<env>/<brand>/. --publish sends the payload last sent to
+    /// preview (refused if the build changed since, unless --yes) and refuses to reset
+    /// values the org has but the project does not set (unless --allow-reset).
+    #[command(
+        after_help = "Example:\n  signin-pages deploy --env prod --preview\n  signin-pages deploy --env prod --publish"
+    )]
+    Deploy(DeployArgs),
+    /// Import what the org has (page, labels, CSP and widget settings) into the project.
+    #[command(after_help = "Example:\n  signin-pages pull --env prod --brand Acme")]
+    Pull(PullArgs),
+    /// Restore a backup of a brand's page (the latest by default), backing up the current
+    /// state first.
+    #[command(after_help = "Example:\n  signin-pages rollback --env prod --brand Acme")]
+    Rollback(RollbackArgs),
+    /// List the backups taken before each write.
+    #[command(after_help = "Example:\n  signin-pages backups list --env prod")]
+    Backups(BackupsArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RemoteArgs {
+    /// The environment (its org).
+    #[arg(long, value_name = "E")]
+    pub env: String,
+    /// Only this brand (its name in Okta).
+    #[arg(long, value_name = "B")]
+    pub brand: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Against {
+    Live,
+    Preview,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Compare with the live page (customized) or the staged one (preview).
+    #[arg(long, value_enum, default_value_t = Against::Live)]
+    pub against: Against,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("slot").required(true).args(["preview", "publish"])))]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// Send to the preview page (seen at https://<domain>/login/preview).
+    #[arg(long)]
+    pub preview: bool,
+    /// Send to the live page.
+    #[arg(long)]
+    pub publish: bool,
+    /// Print the plan (brands, fields that change) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Publish even if the payload was not previewed as it is now.
+    #[arg(long)]
+    pub yes: bool,
+    /// Publish even if it resets values the org has and the project does not set.
+    #[arg(long)]
+    pub allow_reset: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    #[arg(long, value_name = "E")]
+    pub env: String,
+    #[arg(long, value_name = "B")]
+    pub brand: String,
+    /// A backup file name (from `backups list`); default: the latest.
+    #[arg(long, value_name = "BACKUP")]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupsArgs {
+    #[command(subcommand)]
+    pub command: BackupsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupsCommand {
+    /// List backups, oldest first.
+    List {
+        #[arg(long, value_name = "E")]
+        env: Option<String>,
+        #[arg(long, value_name = "B")]
+        brand: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

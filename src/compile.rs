@@ -290,7 +290,8 @@ fn render_target(
         widget_customizations: Customizations {
             fields: config
                 .widget_customizations
-                .overlaid(&brand.widget_customizations),
+                .overlaid(&brand.widget_customizations)
+                .with_okta_defaults(),
             widget_generation: config.widget_generation,
             post_auth_keep_me_signed_in_prompt: prompt.clone(),
         },

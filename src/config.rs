@@ -75,8 +75,37 @@ struct RawCsp {
 #[serde(deny_unknown_fields)]
 struct RawEnvironment {
     org_url: Option<Spanned<String>>,
+    token_env: Option<Spanned<String>>,
+    oauth: Option<OAuth>,
     #[serde(default)]
     vars: toml::Table,
+}
+
+/// `[environments.E.oauth]`: an OAuth 2.0 service app (client credentials with a
+/// `private_key_jwt` assertion) instead of an API token.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth {
+    pub client_id: Spanned<String>,
+    /// A PEM file (relative to the project) holding the app's private key.
+    pub private_key_file: Option<Spanned<String>>,
+    /// Or the name of an environment variable holding the PEM.
+    pub private_key_env: Option<Spanned<String>>,
+    /// The `kid` of the key registered with the app, when it has several.
+    pub key_id: Option<String>,
+    #[serde(default = "default_scopes")]
+    pub scopes: Vec<String>,
+}
+
+fn default_scopes() -> Vec<String> {
+    [
+        "okta.brands.read",
+        "okta.brands.manage",
+        "okta.policies.read",
+        "okta.policies.manage",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -221,6 +250,15 @@ impl WidgetCustomizations {
         out
     }
 
+    /// With Okta's defaults for the two switches when the project leaves them unset: a
+    /// PUT that omits them stores `false` (both are `true` on Okta's default page), so
+    /// they are always sent.
+    pub fn with_okta_defaults(mut self) -> Self {
+        self.show_password_visibility_toggle.get_or_insert(true);
+        self.show_user_identifier.get_or_insert(true);
+        self
+    }
+
     /// Every string field with its TOML key, for checks over all of them.
     pub fn strings(&self) -> Vec<(&'static str, &Spanned<String>)> {
         let mut out = Vec::new();
@@ -301,6 +339,9 @@ pub struct Csp {
 pub struct Environment {
     pub name: String,
     pub org_url: Option<Spanned<String>>,
+    /// The variable holding this environment's API token (default `OKTA_API_TOKEN`).
+    pub token_env: Option<Spanned<String>>,
+    pub oauth: Option<OAuth>,
     pub vars: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -616,9 +657,20 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
                 ));
             }
         }
+        if let Some(o) = &env.oauth
+            && o.private_key_file.is_some() == o.private_key_env.is_some()
+        {
+            diags.push(err(
+                    o.client_id.span(),
+                    "the service app needs exactly one of `private_key_file` and `private_key_env`".to_string(),
+                    "name the PEM file holding the app's private key, or the environment variable that holds it",
+                ));
+        }
         environments.push(Environment {
             name: name.get_ref().clone(),
             org_url: env.org_url.clone(),
+            token_env: env.token_env.clone(),
+            oauth: env.oauth.clone(),
             vars: table_to_json(&env.vars),
         });
     }

@@ -5,6 +5,10 @@
 //! finds problems, [`payload`] shapes the request bodies and [`emit`] writes them.
 //! [`compile`] ties those together for every command in [`cmd`].
 
+// `OktaError` carries everything Okta said (code, summary, causes, id) and our advice;
+// it is returned rarely and read by people, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod check;
 pub mod cli;
 pub mod cmd;
@@ -16,6 +20,8 @@ pub mod okta;
 pub mod payload;
 pub mod plan;
 pub mod project;
+pub mod publish;
+pub mod remote;
 pub mod render;
 pub mod source;
 pub mod starter;

@@ -149,11 +149,8 @@ fn customizations_merge_project_then_brand() {
         health["widgetCustomizations"]["helpUrl"],
         "https://example.com/help"
     );
-    assert!(
-        health["widgetCustomizations"]
-            .get("showUserIdentifier")
-            .is_none()
-    );
+    // Unset switches go out as Okta's defaults: a PUT that omits them stores false.
+    assert_eq!(health["widgetCustomizations"]["showUserIdentifier"], true);
     assert_eq!(
         health["contentSecurityPolicySetting"]["mode"],
         "report_only"

@@ -1,9 +1,15 @@
 //! One file per subcommand: read the arguments, call the library, say what happened.
 
+mod backups;
 mod build;
 mod check;
+mod deploy;
+mod diff;
 mod explain;
 mod init;
+mod pull;
+mod remote;
+mod rollback;
 mod test;
 
 use std::process::ExitCode;
@@ -40,6 +46,11 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Check(a) => check::execute(g, a),
         Command::Test(a) => test::execute(g, a),
         Command::Explain(a) => explain::execute(a),
+        Command::Diff(a) => diff::execute(g, a),
+        Command::Deploy(a) => deploy::execute(g, a),
+        Command::Pull(a) => pull::execute(g, a),
+        Command::Rollback(a) => rollback::execute(g, a),
+        Command::Backups(a) => backups::execute(g, a),
     }
 }
 

@@ -46,7 +46,7 @@ pub struct BrandRef {
 }
 
 pub fn list_brands(c: &Client) -> Result<Vec<BrandRef>, OktaError> {
-    Ok(c.list("/api/v1/brands?limit=200")?
+    Ok(c.list("/api/v1/brands")?
         .into_iter()
         .filter_map(|b| {
             Some(BrandRef {

@@ -1,0 +1,73 @@
+use crate::cli::{Against, DiffArgs, GlobalArgs};
+use crate::cmd::Outcome;
+use crate::cmd::deploy::page_name;
+use crate::cmd::remote::{build_for, connect};
+use crate::emit::unified_diff;
+use crate::okta::ops::Slot;
+use crate::publish;
+use crate::remote::show;
+
+pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
+    let Some(compiled) = build_for(g, &a.remote) else {
+        return Outcome::Failure;
+    };
+    let Some((_, client)) = connect(g, &compiled, &a.remote.env) else {
+        return Outcome::Failure;
+    };
+    let slot = match a.against {
+        Against::Live => Slot::Customized,
+        Against::Preview => Slot::Preview,
+    };
+    let results = match publish::diff(&client, &compiled, slot) {
+        Ok(r) => r,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            return Outcome::Failure;
+        }
+    };
+    let (mut differ, mut failed) = (false, false);
+    for (brand, page, r) in results {
+        match r {
+            Err(e) => {
+                failed = true;
+                eprintln!("error: {brand} / {}: {e}", page_name(page));
+            }
+            Ok(changes) if changes.is_empty() => {
+                println!("{brand} / {}: no change", page_name(page))
+            }
+            Ok(changes) => {
+                differ = true;
+                println!(
+                    "{brand} / {}: {} field{} differ",
+                    page_name(page),
+                    changes.len(),
+                    if changes.len() == 1 { "" } else { "s" }
+                );
+                for c in changes {
+                    if c.field == "pageContent" {
+                        let path = format!("{}/{}", slot.segment(), page_name(page));
+                        print!(
+                            "{}",
+                            unified_diff(
+                                c.old.as_str().unwrap_or(""),
+                                c.new.as_str().unwrap_or(""),
+                                &path
+                            )
+                        );
+                    } else {
+                        println!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
+                    }
+                }
+            }
+        }
+    }
+    if failed {
+        Outcome::Failure
+    } else if differ {
+        Outcome::Changes
+    } else {
+        Outcome::Success
+    }
+}

@@ -1,0 +1,132 @@
+use crate::cli::{GlobalArgs, RollbackArgs};
+use crate::cmd::deploy::page_name;
+use crate::cmd::{Outcome, status};
+use crate::diag::Format;
+use crate::okta::ops::{self, Page, Slot};
+use crate::remote;
+
+pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
+    let mut diags = crate::diag::Diagnostics::new();
+    let Some(project) = crate::project::load(&g.project, &mut diags) else {
+        crate::cmd::report(g, &diags.finish(), Format::Human);
+        return Outcome::Failure;
+    };
+    let Some(env) = project.config.environments.iter().find(|e| e.name == a.env) else {
+        eprintln!(
+            "error: no environment named `{}` in signin-pages.toml",
+            a.env
+        );
+        return Outcome::Failure;
+    };
+    let Some(brand) = project
+        .config
+        .brands
+        .iter()
+        .find(|b| b.name.get_ref() == &a.brand)
+    else {
+        eprintln!("error: no brand named `{}` in signin-pages.toml", a.brand);
+        return Outcome::Failure;
+    };
+    let backups = remote::list_backups(&project.root, &env.name, &brand.dir);
+    let chosen = match &a.to {
+        Some(name) => backups.iter().find(|b| {
+            b.file_name == *name || b.file_name.trim_end_matches(".json") == name.as_str()
+        }),
+        None => backups.last(),
+    };
+    let Some(backup) = chosen else {
+        eprintln!(
+            "error: {} for {} / {}",
+            if a.to.is_some() {
+                "no such backup"
+            } else {
+                "no backups"
+            },
+            env.name,
+            a.brand
+        );
+        eprintln!(
+            "help: `signin-pages backups list --env {} --brand \"{}\"` shows them",
+            env.name, a.brand
+        );
+        return Outcome::Failure;
+    };
+    let page = if backup.page == "error" {
+        Page::Error
+    } else {
+        Page::SignIn
+    };
+    let slot = match backup.slot.as_str() {
+        "customized" => Slot::Customized,
+        "preview" => Slot::Preview,
+        other => {
+            eprintln!(
+                "error: backup {} is of slot `{other}`, which cannot be restored",
+                backup.file_name
+            );
+            return Outcome::Failure;
+        }
+    };
+    let client = match remote::connect(&project, env, g.verbose) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Failure;
+        }
+    };
+    let result = (|| -> Result<String, String> {
+        let brands = ops::list_brands(&client).map_err(|e| e.to_string())?;
+        let org_brand = ops::resolve(&brands, &a.brand)?;
+        let current =
+            ops::get_page(&client, &org_brand.id, page, slot).map_err(|e| e.to_string())?;
+        let saved = remote::save_backup(
+            &remote::BackupOf {
+                root: &project.root,
+                env: &env.name,
+                brand: &a.brand,
+                brand_dir: &brand.dir,
+                brand_id: &org_brand.id,
+            },
+            page,
+            slot,
+            current.as_ref(),
+        )
+        .map_err(|e| format!("not restored: the backup of the current state failed: {e}"))?;
+        if backup.body.is_null() {
+            ops::delete_page(&client, &org_brand.id, page, slot).map_err(|e| e.to_string())?;
+            return Ok(format!(
+                "removed the {} {} page (it was absent at the backup); the previous state is in {}",
+                slot.segment(),
+                page_name(page),
+                saved.display()
+            ));
+        }
+        let body = remote::without_nulls(&backup.body);
+        let answer =
+            ops::put_page(&client, &org_brand.id, page, slot, &body).map_err(|e| e.to_string())?;
+        let differ = remote::mismatches(&body, &answer);
+        if !differ.is_empty() {
+            return Err(format!(
+                "Okta answered different values for: {}",
+                differ.join(", ")
+            ));
+        }
+        Ok(format!(
+            "restored {} ({} {}); the state before is in {}",
+            backup.file_name,
+            slot.segment(),
+            page_name(page),
+            saved.display()
+        ))
+    })();
+    match result {
+        Ok(msg) => {
+            status(g, &msg);
+            Outcome::Success
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Outcome::Failure
+        }
+    }
+}

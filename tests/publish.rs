@@ -1,0 +1,471 @@
+//! deploy, diff, pull, rollback against a fake Okta on a real loopback socket.
+
+use serde_json::{Value, json};
+
+use crate::support::fake_okta::{DEFAULT_TOKEN, FakeOkta, Fault};
+use crate::support::*;
+
+const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>{{pageTitle}}</title>\n{{{SignInWidgetResources}}}\n</head>\n<body>\n<div id=\"okta-login-container\"></div>\n{{{OktaUtil}}}\n<script nonce=\"{{nonceValue}}\">\nvar config = OktaUtil.getSignInWidgetConfig();\nnew OktaSignIn(config).renderEl({ el: '#okta-login-container' }, OktaUtil.completeLogin);\n</script>\n<p>{{ brand.name }}</p>\n</body>\n</html>\n";
+
+/// A project whose `prod` environment is the fake org, with brands Acme and Beta.
+fn project(okta: &FakeOkta) -> Project {
+    Project::with_page(PAGE)
+        .file(
+            "signin-pages.toml",
+            format!(
+                "[project]\nname = \"t\"\n[widget]\nversion = \"^7\"\ngeneration = \"G3\"\n[environments.prod]\norg_url = \"{}\"\n[[brands]]\nname = \"Acme\"\n[[brands]]\nname = \"Beta\"\n",
+                okta.url()
+            ),
+        )
+        .file("locales/en.toml", "[kmsi]\ntitle = \"Stay signed in?\"\n")
+}
+
+fn org() -> FakeOkta {
+    let okta = FakeOkta::start();
+    okta.add_brand("Default", true);
+    okta.add_brand("Acme", false);
+    okta.add_brand("Beta", false);
+    okta
+}
+
+/// Run with the fake's token and quick retries.
+fn run(p: &Project, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(BIN)
+        .args(args)
+        .arg("--project")
+        .arg(p.path())
+        .arg("--color")
+        .arg("never")
+        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .env_remove("OKTA_CLIENT_ORGURL")
+        .env("SIGNIN_PAGES_RETRY_BASE_MS", "20")
+        .env("SIGNIN_PAGES_TIMEOUT_MS", "1500")
+        .output()
+        .expect("run signin-pages")
+}
+
+fn built_body(p: &Project, brand: &str) -> Value {
+    assert_eq!(code(&p.run(&["build"])), 0);
+    serde_json::from_str(&p.read(&format!("dist/prod/{brand}/sign-in.json"))).unwrap()
+}
+
+fn backups(p: &Project, brand: &str) -> Vec<Value> {
+    let dir = p.path().join(".signin-pages/backups/prod").join(brand);
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .map(|f| serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap())
+        .collect()
+}
+
+fn puts(okta: &FakeOkta) -> usize {
+    okta.requests().iter().filter(|r| r.method == "PUT").count()
+}
+
+#[test]
+fn preview_then_publish() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("Acme") && stdout(&out).contains("updated"),
+        "{}",
+        stdout(&out)
+    );
+    // Okta holds exactly what was built, and a backup records that the slot was empty.
+    let sent = built_body(&p, "Acme");
+    let held = okta.sign_in(&acme, "preview").unwrap();
+    assert_eq!(held["pageContent"], sent["pageContent"]);
+    assert_eq!(
+        held["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]["title"],
+        "Stay signed in?"
+    );
+    let b = backups(&p, "Acme");
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0]["slot"], "preview");
+    assert!(b[0]["body"].is_null());
+    // Again: nothing to do, nothing written.
+    let before = puts(&okta);
+    let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("unchanged"), "{}", stdout(&out));
+    assert_eq!(puts(&okta), before);
+    // Publish sends the previewed payload to the live page.
+    let out = run(&p, &["deploy", "--env", "prod", "--publish"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        okta.sign_in(&acme, "customized").unwrap()["pageContent"],
+        sent["pageContent"]
+    );
+}
+
+#[test]
+fn publish_refuses_what_was_not_previewed() {
+    let okta = org();
+    let p = project(&okta);
+    let out = run(&p, &["deploy", "--env", "prod", "--publish"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stdout(&out).contains("never sent to preview"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(puts(&okta), 0);
+    assert_eq!(code(&run(&p, &["deploy", "--env", "prod", "--preview"])), 0);
+    p.write(
+        "templates/sign-in.html",
+        PAGE.replace("<p>", "<p class=\"x\">"),
+    );
+    let out = run(&p, &["deploy", "--env", "prod", "--publish"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stdout(&out).contains("changed since it went to preview"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&p, &["deploy", "--env", "prod", "--publish", "--yes"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+}
+
+#[test]
+fn publish_refuses_to_reset_what_the_org_set() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    let mut live = built_body(&p, "Acme");
+    live["widgetCustomizations"]["helpUrl"] = json!("https://help.example.com");
+    okta.set_sign_in(&acme, "customized", Some(live));
+    assert_eq!(code(&run(&p, &["deploy", "--env", "prod", "--preview"])), 0);
+    let out = run(&p, &["deploy", "--env", "prod", "--publish"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stdout(&out).contains("widgetCustomizations.helpUrl"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        okta.sign_in(&acme, "customized").unwrap()["widgetCustomizations"]["helpUrl"],
+        "https://help.example.com"
+    );
+    let out = run(
+        &p,
+        &["deploy", "--env", "prod", "--publish", "--allow-reset"],
+    );
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(
+        okta.sign_in(&acme, "customized").unwrap()["widgetCustomizations"]["helpUrl"].is_null()
+    );
+    // The backup holds what was reset.
+    let b = backups(&p, "Acme");
+    assert_eq!(
+        b.last().unwrap()["body"]["widgetCustomizations"]["helpUrl"],
+        "https://help.example.com"
+    );
+}
+
+#[test]
+fn dry_run_writes_nothing() {
+    let okta = org();
+    let p = project(&okta);
+    let out = run(&p, &["deploy", "--env", "prod", "--preview", "--dry-run"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stdout(&out).contains("would update"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(
+            "widgetCustomizations.postAuthKeepMeSignedInPrompt.title: (unset) → \"Stay signed in?\""
+        ),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(puts(&okta), 0);
+    assert!(!p.exists(".signin-pages"));
+}
+
+#[test]
+fn okta_refusal_is_shown_as_okta_says_and_loses_nothing() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    let before = json!({"pageContent": "<p>old</p>", "widgetVersion": "^7"});
+    okta.set_sign_in(&acme, "preview", Some(before.clone()));
+    okta.fail_next(
+        ("PUT", &*format!("{acme}/pages/sign-in/preview")),
+        Fault::Status(400, json!({"errorCode": "E0000001", "errorSummary": "Api validation failed: pageContent", "errorLink": "E0000001", "errorId": "oaeXYZ", "errorCauses": [{"errorSummary": "pageContent: The page must include {{{SignInWidgetResources}}}"}]})),
+    );
+    let out = run(
+        &p,
+        &["deploy", "--env", "prod", "--preview", "--brand", "Acme"],
+    );
+    assert_eq!(code(&out), 1);
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        text.contains("E0000001")
+            && text.contains("cause: pageContent: The page must include")
+            && text.contains("oaeXYZ"),
+        "{text}"
+    );
+    assert!(
+        stderr(&out).contains("not done for: Acme"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        okta.sign_in(&acme, "preview").unwrap()["pageContent"],
+        "<p>old</p>"
+    );
+    assert_eq!(backups(&p, "Acme")[0]["body"]["pageContent"], "<p>old</p>");
+    // A rerun converges.
+    assert_eq!(
+        code(&run(
+            &p,
+            &["deploy", "--env", "prod", "--preview", "--brand", "Acme"]
+        )),
+        0
+    );
+}
+
+#[test]
+fn default_brand_with_multibrand_gets_advice() {
+    let okta = org();
+    okta.multibrand(true);
+    let p = project(&okta);
+    p.write(
+        "signin-pages.toml",
+        p.read("signin-pages.toml")
+            .replace("name = \"Beta\"", "name = \"Default\""),
+    );
+    let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stdout(&out).contains("403")
+            && stdout(&out).contains("default brand's pages cannot be changed"),
+        "{}",
+        stdout(&out)
+    );
+    // Acme still went out.
+    assert!(
+        okta.sign_in(&okta.brand_id("Acme").unwrap(), "preview")
+            .is_some()
+    );
+}
+
+#[test]
+fn unknown_brand_is_named() {
+    let okta = org();
+    let p = project(&okta);
+    p.write(
+        "signin-pages.toml",
+        p.read("signin-pages.toml")
+            .replace("name = \"Beta\"", "name = \"Betta\""),
+    );
+    let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("no brand named `Betta` (did you mean `Beta`?)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(puts(&okta), 0);
+}
+
+#[test]
+fn rate_limits_server_errors_and_hangs_are_retried() {
+    let okta = org();
+    let p = project(&okta);
+    okta.fail_next(
+        ("GET", "/api/v1/brands"),
+        Fault::Status429 {
+            reset_in: std::time::Duration::from_secs(1),
+        },
+    );
+    okta.fail_next(("PUT", "/sign-in/preview"), Fault::Status500);
+    okta.fail_next(
+        ("GET", "/sign-in/preview"),
+        Fault::Hang(std::time::Duration::from_secs(3)),
+    );
+    okta.fail_next(("GET", "/sign-in/preview"), Fault::Reset);
+    let out = run(&p, &["deploy", "--env", "prod", "--preview", "-v"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("429 (rate limit); waiting"), "{err}");
+    assert!(err.contains("500 from Okta; retry 1/4"), "{err}");
+    assert!(err.contains("no answer before the timeout"), "{err}");
+    assert_eq!(okta.pending_faults(), 0);
+    for b in ["Acme", "Beta"] {
+        assert!(
+            okta.sign_in(&okta.brand_id(b).unwrap(), "preview")
+                .is_some()
+        );
+    }
+}
+
+#[test]
+fn brands_are_found_across_pages() {
+    let okta = FakeOkta::start();
+    for i in 0..45 {
+        okta.add_brand(&format!("Filler {i:02}"), i == 0);
+    }
+    okta.add_brand("Acme", false);
+    okta.add_brand("Beta", false);
+    let p = project(&okta);
+    let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(okta.requests_matching(Some("GET"), "/api/v1/brands").len() >= 3);
+}
+
+#[test]
+fn diff_reports_fields_and_exit_codes() {
+    let okta = org();
+    let p = project(&okta);
+    let out = run(&p, &["diff", "--env", "prod", "--against", "preview"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(code(&run(&p, &["deploy", "--env", "prod", "--preview"])), 0);
+    let out = run(&p, &["diff", "--env", "prod", "--against", "preview"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    p.write(
+        "templates/sign-in.html",
+        PAGE.replace(
+            "<p>{{ brand.name }}</p>",
+            "<p>Welcome to {{ brand.name }}</p>",
+        ),
+    );
+    p.write("locales/en.toml", "[kmsi]\ntitle = \"Remember me?\"\n");
+    let out = run(
+        &p,
+        &[
+            "diff",
+            "--env",
+            "prod",
+            "--against",
+            "preview",
+            "--brand",
+            "Acme",
+        ],
+    );
+    assert_eq!(code(&out), 2);
+    let text = stdout(&out);
+    assert!(
+        text.contains("-<p>Acme</p>") && text.contains("+<p>Welcome to Acme</p>"),
+        "{text}"
+    );
+    assert!(text.contains("widgetCustomizations.postAuthKeepMeSignedInPrompt.title: \"Stay signed in?\" → \"Remember me?\""), "{text}");
+    insta::assert_snapshot!("diff_output", text);
+}
+
+#[test]
+fn the_token_appears_nowhere() {
+    let okta = org();
+    let p = project(&okta);
+    okta.fail_next(("PUT", "/sign-in/preview"), Fault::Status(400, json!({"errorCode": "E0000001", "errorSummary": "Api validation failed", "errorCauses": []})));
+    okta.fail_next(("GET", "/sign-in/preview"), Fault::Status500);
+    let mut all = String::new();
+    for args in [
+        &["deploy", "--env", "prod", "--preview", "-vv"][..],
+        &["deploy", "--env", "prod", "--preview", "-vv"],
+        &["deploy", "--env", "prod", "--publish", "-vv"],
+        &["diff", "--env", "prod", "-vv"],
+        &["rollback", "--env", "prod", "--brand", "Acme", "-vv"],
+        &["backups", "list"],
+    ] {
+        let out = run(&p, args);
+        all.push_str(&stdout(&out));
+        all.push_str(&stderr(&out));
+    }
+    // The token did reach Okta ...
+    assert!(
+        okta.requests()
+            .iter()
+            .any(|r| r.header("authorization") == Some(&format!("SSWS {DEFAULT_TOKEN}")))
+    );
+    // ... and nowhere else.
+    assert!(!all.contains(DEFAULT_TOKEN), "{all}");
+    for (name, bytes) in tree(p.path()) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains(DEFAULT_TOKEN),
+            "the token is in {name}"
+        );
+    }
+}
+
+#[test]
+fn rollback_restores_the_latest_backup() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    okta.set_sign_in(
+        &acme,
+        "preview",
+        Some(json!({"pageContent": "<p>before</p>", "widgetVersion": "^7"})),
+    );
+    assert_eq!(
+        code(&run(
+            &p,
+            &["deploy", "--env", "prod", "--preview", "--brand", "Acme"]
+        )),
+        0
+    );
+    assert_ne!(
+        okta.sign_in(&acme, "preview").unwrap()["pageContent"],
+        "<p>before</p>"
+    );
+    let out = run(&p, &["backups", "list", "--env", "prod"]);
+    assert!(stdout(&out).contains("preview"), "{}", stdout(&out));
+    let out = run(&p, &["rollback", "--env", "prod", "--brand", "Acme"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        okta.sign_in(&acme, "preview").unwrap()["pageContent"],
+        "<p>before</p>"
+    );
+    // The state before the rollback was backed up too.
+    assert_eq!(backups(&p, "Acme").len(), 2);
+}
+
+#[test]
+fn pull_then_build_then_diff_shows_no_change_for_every_corpus_page() {
+    let dir = shared().join("corpus/real-world");
+    let mut pages: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    for page in pages {
+        let name = page.file_name().unwrap().to_string_lossy().into_owned();
+        let html = std::fs::read_to_string(&page).unwrap();
+        let okta = org();
+        let acme = okta.brand_id("Acme").unwrap();
+        okta.set_sign_in(
+            &acme,
+            "customized",
+            Some(json!({
+                "pageContent": html,
+                "widgetVersion": "7.13",
+                "contentSecurityPolicySetting": {"mode": "report_only", "reportUri": "https://csp.example.com/r", "srcList": ["https://cdn.example.com"]},
+                "widgetCustomizations": {"widgetGeneration": "G2", "helpUrl": "https://help.example.com", "showUserIdentifier": false,
+                    "postAuthKeepMeSignedInPrompt": {"title": "Stay?", "subtitle": null, "acceptButtonText": "Yes", "rejectButtonText": "No"}}
+            })),
+        );
+        let p = project(&okta);
+        p.write(
+            "signin-pages.toml",
+            p.read("signin-pages.toml")
+                .replace("[[brands]]\nname = \"Beta\"\n", "")
+                + "[check]\nallow = ["
+                + &crate::corpus::allowable_codes()
+                + "]\n",
+        );
+        let out = run(&p, &["pull", "--env", "prod", "--brand", "Acme"]);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        let out = run(&p, &["build"]);
+        assert_eq!(code(&out), 0, "{name}: {}", stderr(&out));
+        assert_eq!(p.read("dist/prod/Acme/sign-in.html"), html, "{name}");
+        let out = run(&p, &["diff", "--env", "prod", "--brand", "Acme"]);
+        assert_eq!(code(&out), 0, "{name}: {}{}", stdout(&out), stderr(&out));
+    }
+}
