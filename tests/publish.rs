@@ -469,3 +469,112 @@ fn pull_then_build_then_diff_shows_no_change_for_every_corpus_page() {
         assert_eq!(code(&out), 0, "{name}: {}{}", stdout(&out), stderr(&out));
     }
 }
+
+#[test]
+fn a_service_app_gets_one_token_for_the_run() {
+    let okta = org();
+    okta.oauth_client("0oaservice");
+    let p = project(&okta);
+    std::fs::create_dir_all(p.path().join("keys")).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/keys/test-service-app.pem"),
+        p.path().join("keys/app.pem"),
+    )
+    .unwrap();
+    let toml = p.read("signin-pages.toml").replace(
+        "[[brands]]\nname = \"Acme\"",
+        "[environments.prod.oauth]\nclient_id = \"0oaservice\"\nprivate_key_file = \"keys/app.pem\"\nscopes = [\"okta.brands.read\", \"okta.brands.manage\"]\n\n[[brands]]\nname = \"Acme\"",
+    );
+    p.write("signin-pages.toml", toml);
+    let out = std::process::Command::new(BIN)
+        .args(["deploy", "--env", "prod", "--preview", "-vv", "--project"])
+        .arg(p.path())
+        .env_remove("OKTA_API_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        okta.token_requests(),
+        1,
+        "the access token is cached for the run"
+    );
+    let bearer = okta
+        .requests()
+        .iter()
+        .filter(|r| {
+            r.header("authorization")
+                .is_some_and(|a| a.starts_with("Bearer "))
+        })
+        .count();
+    assert!(bearer >= 5, "{bearer}");
+    // Neither the key nor the access token is printed.
+    let key = std::fs::read_to_string(p.path().join("keys/app.pem")).unwrap();
+    let body = key.lines().nth(1).unwrap();
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        !all.contains(body) && !all.contains(&okta.access_token()),
+        "{all}"
+    );
+}
+
+#[test]
+fn okta_sdk_variables_are_honoured() {
+    let okta = org();
+    let p = project(&okta);
+    p.write(
+        "signin-pages.toml",
+        p.read("signin-pages.toml")
+            .replace(&format!("org_url = \"{}\"\n", okta.url()), ""),
+    );
+    let out = std::process::Command::new(BIN)
+        .args(["diff", "--env", "prod", "--project"])
+        .arg(p.path())
+        .env_remove("OKTA_API_TOKEN")
+        .env("OKTA_CLIENT_ORGURL", okta.url())
+        .env("OKTA_CLIENT_TOKEN", DEFAULT_TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let out = std::process::Command::new(BIN)
+        .args(["diff", "--env", "prod", "--project"])
+        .arg(p.path())
+        .env_remove("OKTA_API_TOKEN")
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .env("OKTA_CLIENT_ORGURL", okta.url())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("set OKTA_API_TOKEN or OKTA_CLIENT_TOKEN"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn https_only_except_loopback() {
+    let p = Project::with_page(PAGE).file("signin-pages.toml", "[project]\nname = \"t\"\n[environments.prod]\norg_url = \"http://example.okta.com\"\n[[brands]]\nname = \"Acme\"\n");
+    let out = run(&p, &["diff", "--env", "prod"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("must use https://"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn low_remaining_paces_instead_of_hitting_429() {
+    let okta = org();
+    okta.rate_limit(6, std::time::Duration::from_secs(2));
+    let p = project(&okta);
+    let out = run(&p, &["deploy", "--env", "prod", "--preview", "-v"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(stderr(&out).contains("pacing"), "{}", stderr(&out));
+    let limited = okta
+        .requests()
+        .iter()
+        .filter(|r| r.status == Some(429))
+        .count();
+    assert_eq!(limited, 0, "{}", okta.requests_text());
+}
