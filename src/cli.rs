@@ -91,13 +91,37 @@ pub enum Command {
     /// Import what the org has (page, labels, CSP and widget settings) into the project.
     #[command(after_help = "Example:\n  signin-pages pull --env prod --brand Acme")]
     Pull(PullArgs),
-    /// Restore a backup of a brand's page (the latest by default), backing up the current
-    /// state first.
-    #[command(after_help = "Example:\n  signin-pages rollback --env prod --brand Acme")]
+    /// Restore a backup of a brand's page (the latest by default), or with --policies the
+    /// policy rules `kmsi apply` changed, backing up the current state first.
+    #[command(
+        after_help = "Example:\n  signin-pages rollback --env prod --brand Acme\n  signin-pages rollback --env prod --policies"
+    )]
     Rollback(RollbackArgs),
     /// List the backups taken before each write.
     #[command(after_help = "Example:\n  signin-pages backups list --env prod")]
     Backups(BackupsArgs),
+    /// Keep Me Signed In in the org's policies: plan, apply, reset a user.
+    ///
+    /// `[kmsi]` in signin-pages.toml (per environment with `[environments.E.kmsi]`) names
+    /// the settings to manage: post-authentication KMSI in app sign-in policy rules, and
+    /// the session cookie and MFA prompt of a global session policy rule.
+    #[command(
+        after_help = "Example:\n  signin-pages kmsi plan --env prod\n  signin-pages kmsi apply --env prod\n  signin-pages kmsi reset --env prod --user ada@example.com"
+    )]
+    Kmsi(KmsiArgs),
+    /// Live preview: every target's pages, rendered in memory, reloading on every save.
+    ///
+    /// The index lists every target (environment × brand) with a switcher for the widget
+    /// state (identify, password, the Keep me signed in prompt, error) and the locale;
+    /// `?state=kmsi&locale=fr` picks them in a page's URL. Okta's tags get stand-ins, and
+    /// each response carries a fresh nonce in the Content-Security-Policy header Okta would
+    /// send (report-only with `[csp] mode = "report_only"`), so the browser reports every
+    /// violation; they are printed here and shown on the page. A template error replaces
+    /// the page with the diagnostic until it is fixed.
+    #[command(
+        after_help = "Example:\n  signin-pages serve --open\n  signin-pages serve --port 0 --widget-dir node_modules/@okta/okta-signin-widget"
+    )]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args, Clone)]
@@ -155,13 +179,95 @@ pub struct PullArgs {
 
 #[derive(Debug, Args)]
 pub struct RollbackArgs {
+    /// The environment (its org).
     #[arg(long, value_name = "E")]
     pub env: String,
-    #[arg(long, value_name = "B")]
-    pub brand: String,
-    /// A backup file name (from `backups list`); default: the latest.
+    /// The brand whose page to restore.
+    #[arg(long, value_name = "B", required_unless_present = "policies")]
+    pub brand: Option<String>,
+    /// Restore policy rules changed by `kmsi apply` instead of a page: by default every
+    /// rule the latest run backed up (.signin-pages/backups/<env>/policies/).
+    #[arg(long, conflicts_with = "brand")]
+    pub policies: bool,
+    /// A backup file name (from `backups list`, or under backups/<env>/policies/); with
+    /// --policies also a run's timestamp (every rule it saved). Default: the latest.
     #[arg(long, value_name = "BACKUP")]
     pub to: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct KmsiArgs {
+    #[command(subcommand)]
+    pub command: KmsiCommand,
+}
+
+/// How `kmsi plan` and `kmsi apply` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Lines and a table for people.
+    #[default]
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KmsiCommand {
+    /// Read the org's policies and rules and show, rule by rule, what `apply` would change.
+    ///
+    /// Exits 0 when nothing would change, 2 when something would, 1 on error.
+    #[command(after_help = "Example:\n  signin-pages kmsi plan --env prod --format json")]
+    Plan(KmsiPlanArgs),
+    /// Change the rules the plan shows: each is backed up, then PUT whole with only the
+    /// KMSI fields changed, and Okta's answer is checked.
+    ///
+    /// A missing global session policy named in [kmsi.session] is created (activated),
+    /// with its rule. Ends with a table per rule; rerun after a partial failure.
+    #[command(after_help = "Example:\n  signin-pages kmsi apply --env prod --dry-run")]
+    Apply(KmsiApplyArgs),
+    /// Reset KMSI for one user: clear their sessions, so that the next sign-in asks for
+    /// MFA and shows the KMSI prompt again.
+    #[command(
+        after_help = "Example:\n  signin-pages kmsi reset --env prod --user ada@example.com --revoke-tokens"
+    )]
+    Reset(KmsiResetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KmsiPlanArgs {
+    /// The environment (its org and its [kmsi] settings).
+    #[arg(long, value_name = "E")]
+    pub env: String,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct KmsiApplyArgs {
+    /// The environment (its org and its [kmsi] settings).
+    #[arg(long, value_name = "E")]
+    pub env: String,
+    /// Print the plan and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct KmsiResetArgs {
+    /// The environment (its org).
+    #[arg(long, value_name = "E")]
+    pub env: String,
+    /// The user's login (e.g. an email address) or id.
+    #[arg(long, value_name = "LOGIN_OR_ID")]
+    pub user: String,
+    /// Also revoke the OAuth tokens issued to the user (`oauthTokens=true`).
+    #[arg(long)]
+    pub revoke_tokens: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -230,4 +336,22 @@ pub struct TestArgs {
     /// Write the current output as the new snapshots.
     #[arg(long)]
     pub accept: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0 picks a free one; the URL printed says which).
+    #[arg(long, short, default_value_t = crate::preview::DEFAULT_PORT)]
+    pub port: u16,
+    /// The address to listen on. The default, 127.0.0.1, is reachable from this machine only.
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Open the index page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Serve the real Sign-In Widget from an installed @okta/okta-signin-widget (the
+    /// package folder or its dist/), driven by mock Identity Engine responses, instead of
+    /// the preview's stand-in.
+    #[arg(long, value_name = "DIR")]
+    pub widget_dir: Option<PathBuf>,
 }

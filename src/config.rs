@@ -36,6 +36,7 @@ struct RawConfig {
     brands: Vec<RawBrand>,
     #[serde(default)]
     check: RawCheck,
+    kmsi: Option<RawKmsi>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -79,6 +80,8 @@ struct RawEnvironment {
     oauth: Option<OAuth>,
     #[serde(default)]
     vars: toml::Table,
+    /// Overrides `[kmsi]` key by key for this environment.
+    kmsi: Option<RawKmsi>,
 }
 
 /// `[environments.E.oauth]`: an OAuth 2.0 service app (client credentials with a
@@ -343,6 +346,8 @@ pub struct Environment {
     pub token_env: Option<Spanned<String>>,
     pub oauth: Option<OAuth>,
     pub vars: serde_json::Map<String, serde_json::Value>,
+    /// `[kmsi]` merged with `[environments.<name>.kmsi]`; `None` when neither exists.
+    pub kmsi: Option<Kmsi>,
 }
 
 #[derive(Debug, Clone)]
@@ -633,6 +638,11 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
                 .help("add one, e.g. `[environments.prod]` with `org_url = \"https://login.example.com\"`"),
         );
     }
+    // `[kmsi]` on its own too, for values every environment overrides (a finding made
+    // again for an environment is folded into one by `Diagnostics::finish`).
+    if let Some(k) = &raw.kmsi {
+        let _ = validate_kmsi(&file, k, false, diags);
+    }
     let mut environments = Vec::new();
     for (name, env) in &raw.environments {
         if !valid_env_name(name.get_ref()) {
@@ -666,12 +676,15 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
                     "name the PEM file holding the app's private key, or the environment variable that holds it",
                 ));
         }
+        let kmsi = merge_kmsi(raw.kmsi.as_ref(), env.kmsi.as_ref())
+            .and_then(|k| validate_kmsi(&file, &k, true, diags));
         environments.push(Environment {
             name: name.get_ref().clone(),
             org_url: env.org_url.clone(),
             token_env: env.token_env.clone(),
             oauth: env.oauth.clone(),
             vars: table_to_json(&env.vars),
+            kmsi,
         });
     }
 
@@ -763,6 +776,486 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
             .iter()
             .map(|c| c.get_ref().to_ascii_uppercase())
             .collect(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// [kmsi]: Keep Me Signed In in the org's policies
+// ---------------------------------------------------------------------------------------
+
+/// `[kmsi]` (and `[environments.E.kmsi]`) as written. Integers are read as any TOML value
+/// so that a quoted number (the guide's `"200"`) gets its own diagnostic.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKmsi {
+    post_auth: Option<Spanned<PostAuth>>,
+    prompt_frequency: Option<Spanned<String>>,
+    app_policies: Option<Spanned<RawSelection>>,
+    rules: Option<Spanned<RawSelection>>,
+    pre_auth: Option<Spanned<bool>>,
+    session: Option<RawKmsiSession>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKmsiSession {
+    policy: Option<Spanned<String>>,
+    groups: Option<Spanned<Vec<Spanned<String>>>>,
+    rule: Option<Spanned<String>>,
+    persistent_cookie: Option<Spanned<bool>>,
+    max_idle_minutes: Option<Spanned<toml::Value>>,
+    max_lifetime_minutes: Option<Spanned<toml::Value>>,
+    require_mfa: Option<Spanned<bool>>,
+    mfa_prompt: Option<Spanned<MfaPrompt>>,
+    mfa_lifetime_minutes: Option<Spanned<toml::Value>>,
+}
+
+/// `"all"` or a list of names, as written.
+#[derive(Debug, Clone)]
+enum RawSelection {
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+impl<'de> Deserialize<'de> for RawSelection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawSelection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"all\" or a list of names")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawSelection, E> {
+                Ok(RawSelection::One(s.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<RawSelection, A::Error> {
+                let mut names = Vec::new();
+                while let Some(n) = seq.next_element::<Spanned<String>>()? {
+                    names.push(n);
+                }
+                Ok(RawSelection::Many(names))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `keepMeSignedIn.postAuth`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PostAuth {
+    Allowed,
+    NotAllowed,
+}
+
+impl PostAuth {
+    /// As Okta writes it.
+    pub fn okta(self) -> &'static str {
+        match self {
+            PostAuth::Allowed => "ALLOWED",
+            PostAuth::NotAllowed => "NOT_ALLOWED",
+        }
+    }
+}
+
+/// `signon.factorPromptMode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MfaPrompt {
+    Always,
+    Device,
+    Session,
+}
+
+impl MfaPrompt {
+    pub fn okta(self) -> &'static str {
+        match self {
+            MfaPrompt::Always => "ALWAYS",
+            MfaPrompt::Device => "DEVICE",
+            MfaPrompt::Session => "SESSION",
+        }
+    }
+}
+
+/// Which policies or rules: every one, or these names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection {
+    All,
+    Named(Vec<Spanned<String>>),
+}
+
+impl Selection {
+    pub fn includes(&self, name: &str) -> bool {
+        match self {
+            Selection::All => true,
+            Selection::Named(names) => names.iter().any(|n| n.get_ref() == name),
+        }
+    }
+}
+
+/// The validated `[kmsi]` of one environment (project keys overlaid with the
+/// environment's). Every field is optional: only what is set is managed.
+#[derive(Debug, Clone)]
+pub struct Kmsi {
+    pub post_auth: Option<Spanned<PostAuth>>,
+    pub prompt_frequency: Option<Spanned<crate::kmsi::IsoDuration>>,
+    /// App sign-in (`ACCESS_POLICY`) policies by name; default: all.
+    pub app_policies: Selection,
+    /// Rules within them by name; default: all.
+    pub rules: Selection,
+    /// Whether the project asks for pre-authentication KMSI (an org setting, no API).
+    pub pre_auth: Option<Spanned<bool>>,
+    pub session: Option<KmsiSession>,
+}
+
+impl Kmsi {
+    /// Whether any app sign-in policy rule setting is managed.
+    pub fn manages_app_rules(&self) -> bool {
+        self.post_auth.is_some() || self.prompt_frequency.is_some()
+    }
+}
+
+/// `[kmsi.session]`: one global session policy (`OKTA_SIGN_ON`) rule.
+#[derive(Debug, Clone, Default)]
+pub struct KmsiSession {
+    /// The policy by name; default: the org's default global session policy.
+    pub policy: Option<Spanned<String>>,
+    /// Groups the policy applies to when it is created; default `["Everyone"]`.
+    pub groups: Option<Vec<Spanned<String>>>,
+    /// The rule by name; default: the policy's default rule.
+    pub rule: Option<Spanned<String>>,
+    pub persistent_cookie: Option<Spanned<bool>>,
+    pub max_idle_minutes: Option<Spanned<u64>>,
+    pub max_lifetime_minutes: Option<Spanned<u64>>,
+    pub require_mfa: Option<Spanned<bool>>,
+    pub mfa_prompt: Option<Spanned<MfaPrompt>>,
+    pub mfa_lifetime_minutes: Option<Spanned<u64>>,
+}
+
+/// `[kmsi]` overlaid key by key with `[environments.E.kmsi]` (and `.session` likewise).
+fn merge_kmsi(base: Option<&RawKmsi>, over: Option<&RawKmsi>) -> Option<RawKmsi> {
+    let (b, o) = match (base, over) {
+        (None, None) => return None,
+        (Some(b), None) => return Some(b.clone()),
+        (None, Some(o)) => return Some(o.clone()),
+        (Some(b), Some(o)) => (b, o),
+    };
+    macro_rules! pick {
+        ($x:expr, $y:expr, $($f:ident),*) => { $( $y.$f = $y.$f.clone().or_else(|| $x.$f.clone()); )* };
+    }
+    let mut out = o.clone();
+    pick!(
+        b,
+        out,
+        post_auth,
+        prompt_frequency,
+        app_policies,
+        rules,
+        pre_auth
+    );
+    out.session = match (&b.session, &o.session) {
+        (None, s) | (s, None) => s.clone(),
+        (Some(bs), Some(os)) => {
+            let mut s = os.clone();
+            pick!(
+                bs,
+                s,
+                policy,
+                groups,
+                rule,
+                persistent_cookie,
+                max_idle_minutes,
+                max_lifetime_minutes,
+                require_mfa,
+                mfa_prompt,
+                mfa_lifetime_minutes
+            );
+            Some(s)
+        }
+    };
+    Some(out)
+}
+
+fn validate_selection(
+    file: &Arc<SourceFile>,
+    key: &str,
+    what: &str,
+    raw: Option<&Spanned<RawSelection>>,
+    diags: &mut Diagnostics,
+) -> Option<Selection> {
+    let Some(raw) = raw else {
+        return Some(Selection::All);
+    };
+    let err = |span: std::ops::Range<usize>, msg: String, help: String| {
+        Diagnostic::error("P002", msg)
+            .at(Location::bytes(file, span))
+            .help(help)
+    };
+    match raw.get_ref() {
+        RawSelection::One(s) if s == "all" => Some(Selection::All),
+        RawSelection::One(s) => {
+            diags.push(err(
+                raw.span(),
+                format!("`{key}` is `\"{s}\"`: write `\"all\"` or a list of {what} names"),
+                format!("`{key} = [\"{s}\"]` names one; `{key} = \"all\"` takes every one"),
+            ));
+            None
+        }
+        RawSelection::Many(names) if names.is_empty() => {
+            diags.push(err(
+                raw.span(),
+                format!("`{key}` is an empty list"),
+                format!("name at least one {what}, write `\"all\"`, or remove the key"),
+            ));
+            None
+        }
+        RawSelection::Many(names) => {
+            let mut ok = true;
+            for (i, n) in names.iter().enumerate() {
+                if n.get_ref().trim().is_empty() {
+                    diags.push(err(
+                        n.span(),
+                        format!("a blank {what} name in `{key}`"),
+                        format!("write the {what}'s name as the Admin Console shows it"),
+                    ));
+                    ok = false;
+                } else if names[..i].iter().any(|p| p.get_ref() == n.get_ref()) {
+                    diags.push(err(
+                        n.span(),
+                        format!("`{}` is listed twice in `{key}`", n.get_ref()),
+                        "list each name once".to_string(),
+                    ));
+                    ok = false;
+                }
+            }
+            ok.then(|| Selection::Named(names.clone()))
+        }
+    }
+}
+
+/// A whole number of minutes in `range`, or a diagnostic.
+fn minutes(
+    file: &Arc<SourceFile>,
+    key: &str,
+    okta_field: &str,
+    v: Option<&Spanned<toml::Value>>,
+    range: std::ops::RangeInclusive<u64>,
+    range_help: &str,
+    diags: &mut Diagnostics,
+) -> Result<Option<Spanned<u64>>, ()> {
+    let Some(v) = v else {
+        return Ok(None);
+    };
+    let at = Location::bytes(file, v.span());
+    let n = match v.get_ref() {
+        toml::Value::Integer(i) => *i,
+        toml::Value::String(s) => {
+            let help = if s.trim().parse::<i64>().is_ok() {
+                format!("write `{key} = {}` without quotes", s.trim())
+            } else {
+                format!("write a whole number of minutes, e.g. `{key} = 120`")
+            };
+            diags.push(
+                Diagnostic::error(
+                    "P002",
+                    format!(
+                        "`{key}` is the string \"{s}\": Okta's `{okta_field}` is an integer number of minutes"
+                    ),
+                )
+                .at(at)
+                .help(help),
+            );
+            return Err(());
+        }
+        other => {
+            diags.push(
+                Diagnostic::error(
+                    "P002",
+                    format!(
+                        "`{key}` must be a whole number of minutes, not {}",
+                        other.type_str()
+                    ),
+                )
+                .at(at)
+                .help(format!("e.g. `{key} = 120`")),
+            );
+            return Err(());
+        }
+    };
+    match u64::try_from(n) {
+        Ok(m) if range.contains(&m) => Ok(Some(Spanned::new(v.span(), m))),
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    "P002",
+                    format!(
+                        "`{key} = {n}` is out of range: {} to {} minutes",
+                        range.start(),
+                        range.end()
+                    ),
+                )
+                .at(at)
+                .help(range_help.to_string()),
+            );
+            Err(())
+        }
+    }
+}
+
+/// Check `[kmsi]`; `keys_together`: also the rules between keys (only on the merged
+/// settings of an environment, since an environment may complete the project's).
+fn validate_kmsi(
+    file: &Arc<SourceFile>,
+    raw: &RawKmsi,
+    keys_together: bool,
+    diags: &mut Diagnostics,
+) -> Option<Kmsi> {
+    use crate::kmsi::{self as k, IsoDuration};
+    let before = diags.count(crate::diag::Severity::Error);
+    let err = |span: std::ops::Range<usize>, msg: String, help: String| {
+        Diagnostic::error("P002", msg)
+            .at(Location::bytes(file, span))
+            .help(help)
+    };
+
+    let prompt_frequency = raw.prompt_frequency.as_ref().and_then(|f| {
+        let text = f.get_ref();
+        match IsoDuration::parse(text) {
+            Err(why) => {
+                diags.push(err(
+                    f.span(),
+                    format!("`{text}` is not an ISO 8601 duration: {why}"),
+                    "write e.g. `P30D` (30 days), `P1W` (a week) or `PT12H` (12 hours)".into(),
+                ));
+                None
+            }
+            Ok(d) => match k::prompt_frequency_problem(&d) {
+                Some((msg, help)) => {
+                    diags.push(err(
+                        f.span(),
+                        format!("prompt_frequency `{text}`: {msg}"),
+                        help,
+                    ));
+                    None
+                }
+                None => Some(Spanned::new(f.span(), d)),
+            },
+        }
+    });
+    let app_policies = validate_selection(
+        file,
+        "app_policies",
+        "app sign-in policy",
+        raw.app_policies.as_ref(),
+        diags,
+    );
+    let rules = validate_selection(file, "rules", "rule", raw.rules.as_ref(), diags);
+
+    let session = raw.session.as_ref().map(|s| {
+        let mut out = KmsiSession {
+            policy: s.policy.clone(),
+            groups: s.groups.as_ref().map(|g| g.get_ref().clone()),
+            rule: s.rule.clone(),
+            persistent_cookie: s.persistent_cookie.clone(),
+            require_mfa: s.require_mfa.clone(),
+            mfa_prompt: s.mfa_prompt.clone(),
+            ..KmsiSession::default()
+        };
+        for (key, v) in [("policy", &s.policy), ("rule", &s.rule)] {
+            if let Some(v) = v
+                && v.get_ref().trim().is_empty()
+            {
+                diags.push(err(
+                    v.span(),
+                    format!("`session.{key}` is blank"),
+                    format!("write the {key}'s name, or remove the key for the org's default"),
+                ));
+            }
+        }
+        if let Some(g) = &s.groups {
+            if g.get_ref().is_empty() {
+                diags.push(err(
+                    g.span(),
+                    "`session.groups` is an empty list".into(),
+                    "name at least one group (e.g. `[\"Everyone\"]`), or remove the key".into(),
+                ));
+            }
+            for (i, n) in g.get_ref().iter().enumerate() {
+                if n.get_ref().trim().is_empty() {
+                    diags.push(err(n.span(), "a blank group name".into(), "write the group's name as Okta shows it".into()));
+                } else if g.get_ref()[..i].iter().any(|p| p.get_ref() == n.get_ref()) {
+                    diags.push(err(n.span(), format!("group `{}` is listed twice", n.get_ref()), "list each group once".into()));
+                }
+            }
+        }
+        out.max_idle_minutes = minutes(
+            file,
+            "max_idle_minutes",
+            "maxSessionIdleMinutes",
+            s.max_idle_minutes.as_ref(),
+            k::MAX_IDLE_MINUTES,
+            "Okta's global session idle time is 1 minute to 30 days (43200 minutes)",
+            diags,
+        )
+        .unwrap_or_default();
+        out.max_lifetime_minutes = minutes(
+            file,
+            "max_lifetime_minutes",
+            "maxSessionLifetimeMinutes",
+            s.max_lifetime_minutes.as_ref(),
+            k::MAX_LIFETIME_MINUTES,
+            "0 means no limit; otherwise at most 180 days (259200 minutes), Okta's longest global session",
+            diags,
+        )
+        .unwrap_or_default();
+        out.mfa_lifetime_minutes = minutes(
+            file,
+            "mfa_lifetime_minutes",
+            "factorLifetime",
+            s.mfa_lifetime_minutes.as_ref(),
+            k::MFA_LIFETIME_MINUTES,
+            "the MFA lifetime is 1 minute to 180 days (259200 minutes)",
+            diags,
+        )
+        .unwrap_or_default();
+        if let Some(r) = &s.require_mfa
+            && keys_together
+            && *r.get_ref()
+            && s.mfa_prompt.is_none()
+        {
+            diags.push(err(
+                r.span(),
+                "`require_mfa = true` needs `mfa_prompt`: Okta requires `factorPromptMode` when `requireFactor` is true".into(),
+                "add `mfa_prompt = \"device\"` (once per device), `\"session\"` (after `mfa_lifetime_minutes`) or `\"always\"`".into(),
+            ));
+        }
+        if let Some(p) = &s.mfa_prompt
+            && keys_together
+            && *p.get_ref() == MfaPrompt::Session
+            && s.mfa_lifetime_minutes.is_none()
+        {
+            diags.push(err(
+                p.span(),
+                "`mfa_prompt = \"session\"` needs `mfa_lifetime_minutes`: Okta prompts again when that `factorLifetime` expires".into(),
+                "add e.g. `mfa_lifetime_minutes = 200`".into(),
+            ));
+        }
+        out
+    });
+
+    if diags.count(crate::diag::Severity::Error) > before {
+        return None;
+    }
+    Some(Kmsi {
+        post_auth: raw.post_auth.clone(),
+        prompt_frequency,
+        app_policies: app_policies?,
+        rules: rules?,
+        pre_auth: raw.pre_auth.clone(),
+        session,
     })
 }
 

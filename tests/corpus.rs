@@ -5,14 +5,7 @@ use crate::support::*;
 
 #[test]
 fn every_real_world_page_builds_byte_identically_or_explains() {
-    let dir = shared().join("corpus/real-world");
-    let mut pages: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    pages.sort();
-    assert!(pages.len() >= 20, "corpus not found at {}", dir.display());
+    let pages = corpus_pages();
     let mut summary = String::new();
     for page in pages {
         let name = page.file_name().unwrap().to_string_lossy().into_owned();

@@ -428,13 +428,7 @@ fn rollback_restores_the_latest_backup() {
 
 #[test]
 fn pull_then_build_then_diff_shows_no_change_for_every_corpus_page() {
-    let dir = shared().join("corpus/real-world");
-    let mut pages: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    pages.sort();
+    let pages = corpus_pages();
     for page in pages {
         let name = page.file_name().unwrap().to_string_lossy().into_owned();
         let html = std::fs::read_to_string(&page).unwrap();
@@ -566,11 +560,16 @@ fn https_only_except_loopback() {
 #[test]
 fn low_remaining_paces_instead_of_hitting_429() {
     let okta = org();
-    okta.rate_limit(6, std::time::Duration::from_secs(2));
+    okta.rate_limit(4, std::time::Duration::from_secs(4));
     let p = project(&okta);
-    let out = run(&p, &["deploy", "--env", "prod", "--preview", "-v"]);
+    let out = run(&p, &["deploy", "--env", "prod", "--preview", "-vv"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    assert!(stderr(&out).contains("pacing"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("pacing"),
+        "{}\n{}",
+        stderr(&out),
+        okta.requests_text()
+    );
     let limited = okta
         .requests()
         .iter()

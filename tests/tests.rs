@@ -10,6 +10,7 @@ mod config_errors;
 mod corpus;
 mod fake_okta;
 mod init;
+mod kmsi;
 mod properties;
 mod publish;
 mod schema;

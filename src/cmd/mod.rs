@@ -7,9 +7,11 @@ mod deploy;
 mod diff;
 mod explain;
 mod init;
+mod kmsi;
 mod pull;
 mod remote;
 mod rollback;
+mod serve;
 mod test;
 
 use std::process::ExitCode;
@@ -51,6 +53,8 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Pull(a) => pull::execute(g, a),
         Command::Rollback(a) => rollback::execute(g, a),
         Command::Backups(a) => backups::execute(g, a),
+        Command::Serve(a) => serve::execute(g, a),
+        Command::Kmsi(a) => kmsi::execute(g, a),
     }
 }
 

@@ -2,10 +2,18 @@ use crate::cli::{GlobalArgs, RollbackArgs};
 use crate::cmd::deploy::page_name;
 use crate::cmd::{Outcome, status};
 use crate::diag::Format;
+use crate::kmsi;
 use crate::okta::ops::{self, Page, Slot};
 use crate::remote;
 
 pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
+    if a.policies {
+        return policies(g, a);
+    }
+    let Some(brand_name) = a.brand.as_deref() else {
+        eprintln!("error: name the brand with --brand, or restore policy rules with --policies");
+        return Outcome::Failure;
+    };
     let mut diags = crate::diag::Diagnostics::new();
     let Some(project) = crate::project::load(&g.project, &mut diags) else {
         crate::cmd::report(g, &diags.finish(), Format::Human);
@@ -22,9 +30,9 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
         .config
         .brands
         .iter()
-        .find(|b| b.name.get_ref() == &a.brand)
+        .find(|b| b.name.get_ref() == brand_name)
     else {
-        eprintln!("error: no brand named `{}` in signin-pages.toml", a.brand);
+        eprintln!("error: no brand named `{brand_name}` in signin-pages.toml");
         return Outcome::Failure;
     };
     let backups = remote::list_backups(&project.root, &env.name, &brand.dir);
@@ -43,11 +51,11 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
                 "no backups"
             },
             env.name,
-            a.brand
+            brand_name
         );
         eprintln!(
             "help: `signin-pages backups list --env {} --brand \"{}\"` shows them",
-            env.name, a.brand
+            env.name, brand_name
         );
         return Outcome::Failure;
     };
@@ -76,14 +84,14 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
     };
     let result = (|| -> Result<String, String> {
         let brands = ops::list_brands(&client).map_err(|e| e.to_string())?;
-        let org_brand = ops::resolve(&brands, &a.brand)?;
+        let org_brand = ops::resolve(&brands, brand_name)?;
         let current =
             ops::get_page(&client, &org_brand.id, page, slot).map_err(|e| e.to_string())?;
         let saved = remote::save_backup(
             &remote::BackupOf {
                 root: &project.root,
                 env: &env.name,
-                brand: &a.brand,
+                brand: brand_name,
                 brand_dir: &brand.dir,
                 brand_id: &org_brand.id,
             },
@@ -129,4 +137,36 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
             Outcome::Failure
         }
     }
+}
+
+/// `rollback --policies`: put back the policy rules `kmsi apply` backed up (the latest
+/// run's, or `--to` a file or a run), after backing up what the org has now.
+fn policies(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
+    let Some((project, i)) = crate::cmd::kmsi::load(g, &a.env) else {
+        return Outcome::Failure;
+    };
+    let env = &project.config.environments[i];
+    let all = kmsi::list_rule_backups(&project.root, &env.name);
+    let chosen = match kmsi::select_backups(&all, a.to.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e} for {}", env.name);
+            eprintln!(
+                "help: `kmsi apply` saves each rule it changes under .signin-pages/backups/{}/policies/",
+                env.name
+            );
+            return Outcome::Failure;
+        }
+    };
+    let client = match remote::connect(&project, env, g.verbose) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Failure;
+        }
+    };
+    let done = kmsi::restore(&client, &project.root, &env.name, &chosen);
+    crate::cmd::kmsi::print_done(&done);
+    crate::cmd::kmsi::requests(g, &client);
+    crate::cmd::kmsi::finish(&done, "rollback --policies")
 }

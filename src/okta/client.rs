@@ -225,25 +225,36 @@ impl Client {
         }
     }
 
-    /// Wait when the rate-limit window is nearly used up.
+    /// Wait when the rate-limit window is nearly used up. Each request takes one from the
+    /// count the last answer reported before it is sent, so that parallel workers do not
+    /// all spend the last requests of a window at once.
     fn pace(&self) {
-        let wait = {
-            let w = self.window.lock().expect("rate window");
-            match (w.remaining, w.reset) {
-                (Some(rem), Some(reset)) if rem <= self.policy.reserve && reset > epoch_now() => {
-                    Some(
-                        Duration::from_secs(reset - epoch_now()).min(self.policy.max_wait)
-                            + jitter(),
-                    )
+        loop {
+            let wait = {
+                let mut w = self.window.lock().expect("rate window");
+                match (w.remaining, w.reset) {
+                    (Some(rem), Some(reset))
+                        if rem <= self.policy.reserve && reset >= epoch_now() =>
+                    {
+                        Some(
+                            Duration::from_secs(reset + 1 - epoch_now()).min(self.policy.max_wait)
+                                + jitter(),
+                        )
+                    }
+                    (Some(rem), _) => {
+                        w.remaining = Some(rem.saturating_sub(1));
+                        None
+                    }
+                    _ => None,
                 }
-                _ => None,
-            }
-        };
-        if let Some(d) = wait {
+            };
+            let Some(d) = wait else { return };
             self.note(1, &format!("pacing: {:.1} s until Okta's rate-limit window resets (X-Rate-Limit-Remaining is low)", d.as_secs_f64()));
             std::thread::sleep(d);
             let mut w = self.window.lock().expect("rate window");
-            w.remaining = None;
+            if w.reset.is_some_and(|r| r < epoch_now()) {
+                w.remaining = None;
+            }
         }
     }
 
@@ -254,7 +265,13 @@ impl Client {
         );
         if rem.is_some() || reset.is_some() {
             let mut w = self.window.lock().expect("rate window");
-            w.remaining = rem;
+            // Answers to parallel requests arrive out of order: within one window, the
+            // lowest count (ours, already decremented for requests in flight, or Okta's)
+            // is the true one.
+            w.remaining = match (w.remaining, rem) {
+                (Some(mine), Some(theirs)) if w.reset == reset => Some(mine.min(theirs)),
+                _ => rem,
+            };
             w.reset = reset;
         }
     }
@@ -307,8 +324,10 @@ impl Client {
                     self.note(
                         2,
                         &format!(
-                            "{m} {path} → {status} ({} ms)",
-                            started.elapsed().as_millis()
+                            "{m} {path} → {status} ({} ms, {} left in the rate-limit window)",
+                            started.elapsed().as_millis(),
+                            header_u64(&r, "x-rate-limit-remaining")
+                                .map_or("?".into(), |n| n.to_string())
                         ),
                     );
                     if status == 429 && idempotent && limited < self.policy.max_rate_limited {

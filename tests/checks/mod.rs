@@ -154,13 +154,7 @@ pub(crate) fn expect_clean(p: &Project) {
 /// note of the check issue for the ones discussed).
 #[test]
 fn corpus_findings() {
-    let dir = shared().join("corpus/real-world");
-    let mut pages: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    pages.sort();
+    let pages = corpus_pages();
     let mut summary = String::new();
     for page in pages {
         let name = page.file_name().unwrap().to_string_lossy().into_owned();

@@ -24,6 +24,23 @@ pub fn shared() -> PathBuf {
     }
 }
 
+/// The pages of the real-world corpus (`../shared/corpus/real-world/*.html`), sorted.
+pub fn corpus_pages() -> Vec<PathBuf> {
+    let dir = shared().join("corpus/real-world");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the corpus at {}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    assert!(
+        pages.len() >= 20,
+        "the corpus at {} is incomplete",
+        dir.display()
+    );
+    pages
+}
+
 /// A project in a temporary folder.
 pub struct Project {
     pub dir: tempfile::TempDir,

@@ -1,0 +1,458 @@
+//! `kmsi plan`, `kmsi apply`, `kmsi reset`: read the arguments, call [`crate::kmsi`],
+//! say what happened.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use serde_json::{Value, json};
+
+use crate::cli::{
+    GlobalArgs, KmsiApplyArgs, KmsiArgs, KmsiCommand, KmsiPlanArgs, KmsiResetArgs, OutputFormat,
+};
+use crate::cmd::remote::table;
+use crate::cmd::{Outcome, report, status};
+use crate::diag::{Diagnostics, Format};
+use crate::kmsi::{self, Action, Done, IsoDuration, Plan, PreAuth};
+use crate::okta::Client;
+use crate::project::Project;
+use crate::remote::show;
+
+pub(crate) fn execute(g: &GlobalArgs, a: &KmsiArgs) -> Outcome {
+    match &a.command {
+        KmsiCommand::Plan(p) => plan(g, p),
+        KmsiCommand::Apply(x) => apply(g, x),
+        KmsiCommand::Reset(r) => reset(g, r),
+    }
+}
+
+/// The project and the position of `--env` in it; diagnostics printed.
+pub(crate) fn load(g: &GlobalArgs, env: &str) -> Option<(Project, usize)> {
+    let mut diags = Diagnostics::new();
+    let project = crate::project::load(&g.project, &mut diags);
+    report(g, &diags.finish(), Format::Human);
+    let project = project?;
+    match project
+        .config
+        .environments
+        .iter()
+        .position(|e| e.name == env)
+    {
+        Some(i) => Some((project, i)),
+        None => {
+            let names: Vec<&str> = project
+                .config
+                .environments
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect();
+            eprintln!(
+                "error: no environment named `{env}` in signin-pages.toml (it has: {})",
+                names.join(", ")
+            );
+            None
+        }
+    }
+}
+
+fn connect(g: &GlobalArgs, project: &Project, env: usize) -> Option<Client> {
+    match crate::remote::connect(project, &project.config.environments[env], g.verbose) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+struct Prepared {
+    project: Project,
+    env: usize,
+    client: Client,
+    plan: Plan,
+    pre: PreAuth,
+}
+
+impl Prepared {
+    fn env_name(&self) -> &str {
+        &self.project.config.environments[self.env].name
+    }
+}
+
+/// Load, read the org, plan. `Ok(None)`: the environment has no `[kmsi]` (said so).
+fn prepare(g: &GlobalArgs, env: &str) -> Result<Option<Prepared>, Outcome> {
+    let (project, i) = load(g, env).ok_or(Outcome::Failure)?;
+    let Some(k) = project.config.environments[i].kmsi.clone() else {
+        status(
+            g,
+            &format!(
+                "nothing to manage: signin-pages.toml has no [kmsi] for environment `{env}` (docs/configuration.md describes it)"
+            ),
+        );
+        return Ok(None);
+    };
+    let client = connect(g, &project, i).ok_or(Outcome::Failure)?;
+    let org = kmsi::fetch(&client, &k).map_err(|e| {
+        eprintln!("error: {e}");
+        Outcome::Failure
+    })?;
+    let (plan, diags) = kmsi::plan(&project.config.file, &k, &org);
+    report(g, &diags.clone().finish(), Format::Human);
+    if diags.has_errors() {
+        eprintln!(
+            "error: [kmsi] cannot be applied to this org as written: nothing was sent to Okta"
+        );
+        return Err(Outcome::Failure);
+    }
+    let pre = PreAuth::new(&k, &project.templates);
+    Ok(Some(Prepared {
+        project,
+        env: i,
+        client,
+        plan,
+        pre,
+    }))
+}
+
+fn plan(g: &GlobalArgs, a: &KmsiPlanArgs) -> Outcome {
+    let p = match prepare(g, &a.env) {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            if a.format == OutputFormat::Json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&json!({"environment": a.env, "changed": false, "changes": [], "rules": [], "notes": ["no [kmsi] for this environment"]})).expect("JSON")
+                );
+            }
+            return Outcome::Success;
+        }
+        Err(o) => return o,
+    };
+    match a.format {
+        OutputFormat::Json => print_json(&kmsi::plan_json(p.env_name(), &p.plan, &p.pre)),
+        OutputFormat::Human => {
+            print_plan(&p, false);
+            print_pre_auth(&p.pre);
+        }
+    }
+    if p.plan.has_changes() {
+        Outcome::Changes
+    } else {
+        Outcome::Success
+    }
+}
+
+fn apply(g: &GlobalArgs, a: &KmsiApplyArgs) -> Outcome {
+    let p = match prepare(g, &a.env) {
+        Ok(Some(p)) => p,
+        Ok(None) => return Outcome::Success,
+        Err(o) => return o,
+    };
+    if a.dry_run {
+        match a.format {
+            OutputFormat::Json => {
+                let mut doc = kmsi::plan_json(p.env_name(), &p.plan, &p.pre);
+                doc["dryRun"] = json!(true);
+                print_json(&doc);
+            }
+            OutputFormat::Human => {
+                print_plan(&p, true);
+                print_pre_auth(&p.pre);
+            }
+        }
+        return Outcome::Success;
+    }
+    if a.format == OutputFormat::Human {
+        print_plan(&p, false);
+    }
+    let done = kmsi::apply(&p.client, &p.project.root, p.env_name(), &p.plan);
+    match a.format {
+        OutputFormat::Json => print_json(&json!({
+            "environment": p.env_name(),
+            "rules": done.iter().map(done_json).collect::<Vec<_>>(),
+        })),
+        OutputFormat::Human => {
+            println!();
+            print_done(&done);
+            pre_auth_reminder(&p.pre);
+        }
+    }
+    requests(g, &p.client);
+    finish(&done, "kmsi apply")
+}
+
+/// The result table, then Okta's whole answer for each failure.
+pub(crate) fn print_done(done: &[Done]) {
+    let rows: Vec<Vec<String>> = done
+        .iter()
+        .map(|d| {
+            vec![
+                d.policy.clone(),
+                d.rule.clone(),
+                d.action.as_str().to_string(),
+                if d.ok { "ok" } else { "FAILED" }.to_string(),
+                d.detail.clone(),
+            ]
+        })
+        .collect();
+    print!(
+        "{}",
+        table(&["policy", "rule", "action", "result", "detail"], &rows)
+    );
+    for d in done {
+        if let Some(e) = &d.error {
+            eprintln!(
+                "error: {} `{}` / rule `{}`: {e}",
+                d.kind.label(),
+                d.policy,
+                d.rule
+            );
+        }
+    }
+}
+
+/// The exit code, naming what was not done.
+pub(crate) fn finish(done: &[Done], command: &str) -> Outcome {
+    let failed: Vec<String> = done
+        .iter()
+        .filter(|d| !d.ok)
+        .map(|d| format!("`{}` / `{}`", d.policy, d.rule))
+        .collect();
+    if failed.is_empty() {
+        Outcome::Success
+    } else {
+        eprintln!(
+            "error: not done for: {} (rerun `{command}`: what was done is skipped)",
+            failed.join(", ")
+        );
+        Outcome::Failure
+    }
+}
+
+fn done_json(d: &Done) -> Value {
+    json!({
+        "policyType": d.kind.policy_type(),
+        "policy": d.policy,
+        "rule": d.rule,
+        "action": d.action.as_str(),
+        "ok": d.ok,
+        "detail": d.detail,
+        "error": d.error,
+    })
+}
+
+fn print_json(v: &Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).expect("JSON serializes")
+    );
+}
+
+pub(crate) fn requests(g: &GlobalArgs, c: &Client) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (n, r) = (
+        c.stats.requests.load(Relaxed),
+        c.stats.retries.load(Relaxed),
+    );
+    status(
+        g,
+        &format!(
+            "{n} request{} to Okta, {r} retr{}",
+            if n == 1 { "" } else { "s" },
+            if r == 1 { "y" } else { "ies" }
+        ),
+    );
+}
+
+/// A value for "old → new"; a frequency also in words.
+fn shown(field: &str, v: &Value) -> String {
+    match v.as_str().map(IsoDuration::parse) {
+        Some(Ok(d)) if field == kmsi::PROMPT_FREQUENCY => {
+            format!("{} ({})", show(v), d.describe())
+        }
+        _ => show(v),
+    }
+}
+
+fn print_plan(p: &Prepared, dry_run: bool) {
+    let plan = &p.plan;
+    println!(
+        "KMSI plan for {} ({}){}",
+        p.env_name(),
+        p.client.base(),
+        if dry_run {
+            " — dry run: nothing is written"
+        } else {
+            ""
+        }
+    );
+    for s in &plan.steps {
+        let what = match s.action {
+            Action::Update => "update".to_string(),
+            Action::Create => "create".to_string(),
+            Action::Unchanged => "no change".to_string(),
+            Action::Skip | Action::Restore => s.action.as_str().to_string(),
+        };
+        let note = s
+            .note
+            .as_ref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
+        println!(
+            "{} \"{}\" › rule \"{}\": {what}{note}",
+            s.kind.label(),
+            s.policy,
+            s.rule
+        );
+        for c in &s.changes {
+            println!(
+                "  {}: {} → {}",
+                c.field,
+                shown(&c.field, &c.old),
+                shown(&c.field, &c.new)
+            );
+        }
+    }
+    for n in &plan.notes {
+        println!("note: {n}");
+    }
+    let (up, cr, same, skip) = (
+        plan.count(Action::Update),
+        plan.count(Action::Create),
+        plan.count(Action::Unchanged),
+        plan.count(Action::Skip),
+    );
+    let mut parts = Vec::new();
+    if up > 0 {
+        parts.push(format!("{up} to update"));
+    }
+    if cr > 0 {
+        parts.push(format!("{cr} to create"));
+    }
+    if same > 0 {
+        parts.push(format!("{same} unchanged"));
+    }
+    if skip > 0 {
+        parts.push(format!("{skip} skipped"));
+    }
+    if plan.steps.is_empty() {
+        println!("no rule is managed");
+    } else if !plan.has_changes() {
+        println!(
+            "nothing to change ({} rule{} as asked)",
+            same,
+            if same == 1 { "" } else { "s" }
+        );
+    } else {
+        println!("rules: {}", parts.join(", "));
+    }
+}
+
+fn print_pre_auth(pre: &PreAuth) {
+    let Some(on) = pre.asked else {
+        return;
+    };
+    println!();
+    println!(
+        "Pre-authentication KMSI (`pre_auth = {on}`) is an org setting with no API: signin-pages cannot change it."
+    );
+    for (i, step) in kmsi::pre_auth_steps(on).iter().enumerate() {
+        println!("  {}. {step}", i + 1);
+    }
+    if on {
+        println!(
+            "  It uses the MFA lifetime of the global session policy rule (`[kmsi.session] mfa_lifetime_minutes`)."
+        );
+    }
+    hidden_checkbox_warnings(pre);
+}
+
+fn hidden_checkbox_warnings(pre: &PreAuth) {
+    for h in &pre.hidden {
+        eprintln!(
+            "warning: {}:{}: the page hides the pre-authentication checkbox (`showKeepMeSignedIn` is false) while `[kmsi] pre_auth = true`: users cannot choose to stay signed in",
+            h.file, h.line
+        );
+    }
+}
+
+/// After `apply`: pre-authentication KMSI is not something it could do.
+fn pre_auth_reminder(pre: &PreAuth) {
+    if let Some(on) = pre.asked {
+        println!(
+            "\nreminder: pre-authentication KMSI (`pre_auth = {on}`) is an org setting with no API; `kmsi plan` prints the Admin Console steps"
+        );
+        hidden_checkbox_warnings(pre);
+    }
+}
+
+fn reset(g: &GlobalArgs, a: &KmsiResetArgs) -> Outcome {
+    let Some((project, i)) = load(g, &a.env) else {
+        return Outcome::Failure;
+    };
+    let Some(client) = connect(g, &project, i) else {
+        return Outcome::Failure;
+    };
+    let env = &project.config.environments[i].name;
+    let user = match kmsi::find_user(&client, &a.user) {
+        Ok(Some(u)) => u,
+        Ok(None) => {
+            eprintln!(
+                "error: the org of `{env}` has no user with the login or id `{}`",
+                a.user
+            );
+            return Outcome::Failure;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Outcome::Failure;
+        }
+    };
+    let what = if a.revoke_tokens {
+        "clear every session and revoke the OAuth tokens of"
+    } else {
+        "clear every session of"
+    };
+    let who = format!("{} ({})", user.login, user.id);
+    if !a.yes {
+        if !std::io::stdin().is_terminal() {
+            eprintln!(
+                "error: not confirmed: pass --yes to {what} {who} in `{env}` without a question"
+            );
+            return Outcome::Failure;
+        }
+        eprint!(
+            "{} {who} in `{env}`? They sign in again, with MFA, and see the Keep me signed in prompt. [y/N] ",
+            capitalize(what)
+        );
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut line);
+        if !matches!(line.trim().to_lowercase().as_str(), "y" | "yes") {
+            eprintln!("not done");
+            return Outcome::Failure;
+        }
+    }
+    match kmsi::clear_sessions(&client, &user.id, a.revoke_tokens) {
+        Ok(()) => {
+            println!(
+                "cleared the sessions of {who}{}: their next sign-in asks for MFA and shows the Keep me signed in prompt again",
+                if a.revoke_tokens {
+                    " and revoked their OAuth tokens"
+                } else {
+                    ""
+                }
+            );
+            Outcome::Success
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Outcome::Failure
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}

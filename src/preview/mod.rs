@@ -1,0 +1,652 @@
+//! `serve`: the live preview. Every page is rendered in memory by the same pipeline as
+//! `build` ([`crate::compile`]), then Okta's tags are filled in per response
+//! ([`okta`]): a fresh nonce, sent in the Content-Security-Policy header Okta would send
+//! ([`csp`]), and a stand-in Sign-In Widget ([`assets`]) or the real one ([`idx`] answers
+//! its requests). A file watcher ([`watch`]) recompiles on every save and tells every
+//! open page to reload over server-sent events ([`events`]).
+//!
+//! Threads: one accepts requests and hands each to a thread of its own, so a slow client
+//! (or an event stream, which stays open) never holds up another; one watches files and
+//! recompiles; one, the keeper, works around tiny_http 0.12's connection pool. That pool
+//! reads each connection on a thread of its own, but can leave a new connection queued
+//! when every thread it has is held (by event streams, idle keep-alive connections, slow
+//! clients) and two connections arrive at once: the queue is only looked at by a thread
+//! that finishes. The keeper makes a quick request every [`KEEPER_EVERY`]; the thread
+//! that serves it then takes whatever waits. No async runtime.
+
+mod assets;
+mod csp;
+mod events;
+mod idx;
+mod okta;
+mod site;
+mod watch;
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+use crate::diag::ColorChoice;
+use csp::Report;
+use events::Broadcaster;
+use site::{PageKind, Site};
+
+/// The port `serve` listens on unless told otherwise.
+pub const DEFAULT_PORT: u16 = 4600;
+
+/// How to run the preview.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where to listen; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// An installed `@okta/okta-signin-widget` (the package folder or its `dist/`): serve
+    /// the real widget, driven by mock responses, instead of the stand-in.
+    pub widget_dir: Option<PathBuf>,
+    /// Colour of the diagnostics printed on the terminal.
+    pub color: ColorChoice,
+    /// Print only problems (template errors, CSP violations).
+    pub quiet: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT),
+            widget_dir: None,
+            color: ColorChoice::Never,
+            quiet: false,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PreviewError {
+    #[error("cannot listen on {addr}: {reason} (is another preview running? try --port 0)")]
+    Bind { addr: SocketAddr, reason: String },
+    #[error(
+        "`{0}` does not hold the Sign-In Widget: expected js/okta-sign-in.min.js in it or in its dist/ (npm install @okta/okta-signin-widget)"
+    )]
+    WidgetDir(PathBuf),
+}
+
+/// A running preview server.
+pub struct Preview {
+    shared: Arc<Shared>,
+    server: Arc<tiny_http::Server>,
+    accept: Option<JoinHandle<()>>,
+    keeper: Option<JoinHandle<()>>,
+    watcher: Option<watch::Watcher>,
+    addr: SocketAddr,
+}
+
+/// What every request handler and the watcher share.
+struct Shared {
+    root: PathBuf,
+    /// The address the server listens on.
+    addr: SocketAddr,
+    options: Options,
+    /// The real widget's `dist/` folder, when `--widget-dir` is given.
+    widget_dist: Option<PathBuf>,
+    site: RwLock<Arc<Site>>,
+    events: Broadcaster,
+    reports: Mutex<Vec<Report>>,
+    stopping: AtomicBool,
+    /// Serializes recompiles (the watcher's and [`Preview::reload`]'s).
+    compiling: Mutex<()>,
+}
+
+/// How often the keeper makes its request (the longest a connection can wait behind
+/// tiny_http's pool).
+const KEEPER_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// The most CSP reports kept for `/__preview/csp-reports`.
+const MAX_REPORTS: usize = 500;
+/// The largest request body read (CSP reports, mock widget requests).
+const MAX_BODY: u64 = 256 * 1024;
+
+impl Preview {
+    /// Compile the project, start listening and watching. Returns once the server
+    /// accepts requests.
+    pub fn start(root: &Path, options: Options) -> Result<Preview, PreviewError> {
+        let widget_dist = match &options.widget_dir {
+            Some(dir) => {
+                Some(idx::widget_dist(dir).ok_or_else(|| PreviewError::WidgetDir(dir.clone()))?)
+            }
+            None => None,
+        };
+        let server = tiny_http::Server::http(options.addr).map_err(|e| PreviewError::Bind {
+            addr: options.addr,
+            reason: e.to_string(),
+        })?;
+        let addr = server
+            .server_addr()
+            .to_ip()
+            .expect("a TCP listener has an IP address");
+        // Generations start from the clock, so that a page notices a restarted server.
+        let first = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_millis() as u64 % 1_000_000_000);
+        let site = Site::compile(root, first);
+        let shared = Arc::new(Shared {
+            root: root.to_path_buf(),
+            addr,
+            options,
+            widget_dist,
+            site: RwLock::new(Arc::new(site)),
+            events: Broadcaster::default(),
+            reports: Mutex::new(Vec::new()),
+            stopping: AtomicBool::new(false),
+            compiling: Mutex::new(()),
+        });
+        shared.print_summary(&shared.current(), None, None);
+        let watcher = {
+            let shared = Arc::clone(&shared);
+            match watch::Watcher::start(root, move |changed| shared.recompile(&changed)) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    eprintln!(
+                        "warning: cannot watch {} for changes ({e}): pages will not reload by themselves",
+                        root.display()
+                    );
+                    None
+                }
+            }
+        };
+        let server = Arc::new(server);
+        let accept = {
+            let server = Arc::clone(&server);
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("preview-accept".into())
+                .spawn(move || accept_loop(&server, &shared))
+                .expect("spawn the accept thread")
+        };
+        let keeper = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("preview-keeper".into())
+                .spawn(move || keeper(&shared))
+                .expect("spawn the keeper thread")
+        };
+        Ok(Preview {
+            shared,
+            server,
+            accept: Some(accept),
+            keeper: Some(keeper),
+            watcher,
+            addr,
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The index page's URL. An unspecified bind address (`0.0.0.0`) is shown as the
+    /// loopback address, which reaches it too.
+    pub fn url(&self) -> String {
+        let ip = match self.addr.ip() {
+            IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            ip => ip,
+        };
+        format!("http://{}/", SocketAddr::new(ip, self.addr.port()))
+    }
+
+    /// Recompile now and tell every open page to reload (what a saved file does).
+    pub fn reload(&self) {
+        self.shared.recompile(&[]);
+    }
+
+    /// Block until the server stops (it stops only through [`Preview::shutdown`] or the
+    /// end of the process).
+    pub fn wait(mut self) {
+        if let Some(a) = self.accept.take() {
+            let _ = a.join();
+        }
+    }
+
+    /// Stop watching, close every event stream, stop accepting and wait for the accept
+    /// thread. Requests already being answered finish on their own threads.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
+        self.watcher.take();
+        self.shared.events.close();
+        self.server.unblock();
+        if let Some(a) = self.accept.take() {
+            let _ = a.join();
+        }
+        if let Some(k) = self.keeper.take() {
+            k.thread().unpark();
+            let _ = k.join();
+        }
+    }
+}
+
+/// See the module documentation: a quick request now and then frees what tiny_http's
+/// pool left waiting.
+fn keeper(shared: &Shared) {
+    let ip = match shared.addr.ip() {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    let addr = SocketAddr::new(ip, shared.addr.port());
+    let timeout = std::time::Duration::from_secs(1);
+    while !shared.stopping.load(Ordering::SeqCst) {
+        std::thread::park_timeout(KEEPER_EVERY);
+        if shared.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        if let Ok(mut s) = std::net::TcpStream::connect_timeout(&addr, timeout) {
+            let _ = s.set_read_timeout(Some(timeout));
+            let _ = s.set_write_timeout(Some(timeout));
+            let _ = s.write_all(
+                b"GET /__preview/ping HTTP/1.1\r\nHost: keeper\r\nConnection: close\r\n\r\n",
+            );
+            let _ = s.read_to_end(&mut Vec::new());
+        }
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        if self.accept.is_some() {
+            self.stop();
+        }
+    }
+}
+
+fn accept_loop(server: &tiny_http::Server, shared: &Arc<Shared>) {
+    loop {
+        let request = match server.recv() {
+            Ok(r) => r,
+            // `unblock` (shutdown), or a failed accept: only the first ends the loop.
+            Err(_) if shared.stopping.load(Ordering::SeqCst) => break,
+            Err(_) => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                continue;
+            }
+        };
+        if shared.stopping.load(Ordering::SeqCst) {
+            let _ = request.respond(Response::empty(503));
+            break;
+        }
+        let shared = Arc::clone(shared);
+        let spawned = std::thread::Builder::new()
+            .name("preview-request".into())
+            .spawn(move || shared.handle(request));
+        if let Err(e) = spawned {
+            eprintln!("warning: cannot start a thread for a request: {e}");
+        }
+    }
+}
+
+/// The query parameters a page reads.
+struct Query {
+    state: Option<String>,
+    locale: Option<String>,
+}
+
+fn parse_query(q: &str) -> Query {
+    let mut out = Query {
+        state: None,
+        locale: None,
+    };
+    for pair in q.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = percent_decode(v);
+        match k {
+            "state" => out.state = Some(v),
+            "locale" => out.locale = Some(v),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `%XX` and `+` decoding of a URL component (invalid escapes are kept as written).
+pub(crate) fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                match u8::from_str_radix(hex, 16) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A URL path segment, percent-encoded.
+pub(crate) fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("header names and values are ASCII without CR/LF")
+}
+
+/// A response with a body and a content type, never cached.
+fn respond(request: Request, status: u16, content_type: &str, body: impl Into<Vec<u8>>) {
+    let response = Response::from_data(body.into())
+        .with_status_code(StatusCode(status))
+        .with_header(header("Content-Type", content_type))
+        .with_header(header("Cache-Control", "no-store"));
+    let _ = request.respond(response);
+}
+
+impl Shared {
+    fn current(&self) -> Arc<Site> {
+        Arc::clone(&self.site.read().expect("site lock"))
+    }
+
+    /// Recompile the project, swap the site in, print what changed and tell every page.
+    fn recompile(&self, changed: &[PathBuf]) {
+        if self.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let _one_at_a_time = self.compiling.lock().expect("compile lock");
+        let start = Instant::now();
+        let previous = self.current();
+        let site = Arc::new(Site::compile(&self.root, previous.generation + 1));
+        *self.site.write().expect("site lock") = Arc::clone(&site);
+        self.events.send(
+            "reload",
+            &serde_json::json!({ "generation": site.generation, "ok": site.all_ok() }).to_string(),
+        );
+        self.print_summary(&site, Some(&previous), Some((changed, start.elapsed())));
+    }
+
+    /// One line per change; the diagnostics in full when they changed and hold an error.
+    fn print_summary(
+        &self,
+        site: &Site,
+        previous: Option<&Site>,
+        change: Option<(&[PathBuf], std::time::Duration)>,
+    ) {
+        let q = self.options.quiet;
+        let what = match change {
+            Some((paths, took)) => {
+                let names: Vec<String> = paths
+                    .iter()
+                    .map(|p| {
+                        p.strip_prefix(&self.root)
+                            .unwrap_or(p)
+                            .display()
+                            .to_string()
+                    })
+                    .collect();
+                let names = if names.is_empty() {
+                    "reload".to_string()
+                } else {
+                    names.join(", ")
+                };
+                format!("{names}: recompiled in {} ms", took.as_millis())
+            }
+            None => format!("compiled in {} ms", site.compiled_in.as_millis()),
+        };
+        let (errors, warnings) = site.counts();
+        if errors > 0 {
+            let same = previous.is_some_and(|p| p.diag_text == site.diag_text);
+            eprintln!(
+                "{what}: {errors} error{} (the pages show them; they reload by themselves once fixed)",
+                plural(errors)
+            );
+            if !same {
+                eprint!("{}", site.render_diags(self.options.color));
+            }
+        } else if !q {
+            let w = if warnings > 0 {
+                format!(
+                    ", {warnings} warning{} (shown on the page)",
+                    plural(warnings)
+                )
+            } else {
+                String::new()
+            };
+            eprintln!("{what}{w}");
+        }
+    }
+
+    fn handle(&self, mut request: Request) {
+        let url = request.url().to_string();
+        let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+        let path = path.to_string();
+        let method = request.method().clone();
+        match (&method, path.as_str()) {
+            (Method::Get | Method::Head, "/") => self.index(request, parse_query(query)),
+            (Method::Get, "/__preview/ping") => {
+                let _ = request.respond(Response::empty(204));
+            }
+            (Method::Get, "/__preview/events") => self.events(request),
+            (Method::Post, "/__preview/csp-report") => {
+                let body = read_body(&mut request);
+                self.csp_report(&body);
+                let _ = request.respond(Response::empty(204));
+            }
+            (Method::Get, "/__preview/csp-reports") => {
+                let reports = self.reports.lock().expect("reports lock").clone();
+                let json = serde_json::to_string_pretty(&reports).expect("reports serialize");
+                respond(request, 200, "application/json", json);
+            }
+            (Method::Get, "/__preview/site.json") => {
+                let json = self.current().summary_json().to_string();
+                respond(request, 200, "application/json", json);
+            }
+            (Method::Get | Method::Head, p) if p.starts_with("/__preview/siw/") => {
+                match &self.widget_dist {
+                    Some(dist) => serve_file(request, dist, &p["/__preview/siw/".len()..]),
+                    None => self.not_found(request),
+                }
+            }
+            (Method::Get | Method::Head, p) if p.starts_with("/__preview/") => {
+                match assets::get(&p["/__preview/".len()..]) {
+                    Some((content_type, body)) => respond(request, 200, content_type, body),
+                    None => self.not_found(request),
+                }
+            }
+            (Method::Get | Method::Head, p) if p.starts_with("/static/") => {
+                serve_file(request, &self.root.join("static"), &p["/static/".len()..]);
+            }
+            (Method::Post, p) if p.starts_with("/idp/idx/") && self.widget_dist.is_some() => {
+                let body = read_body(&mut request);
+                let origin = origin_of(&request, self);
+                let (status, json) = idx::answer(p, &body, &origin);
+                respond(request, status, idx::CONTENT_TYPE, json);
+            }
+            (Method::Get | Method::Head, p) => match site::parse_page_path(p) {
+                Some((dir, kind)) => self.page(request, &dir, kind, parse_query(query)),
+                None => self.not_found(request),
+            },
+            _ => respond(
+                request,
+                405,
+                "text/plain; charset=utf-8",
+                "method not allowed",
+            ),
+        }
+    }
+
+    fn not_found(&self, request: Request) {
+        let site = self.current();
+        let html = okta::not_found_page(&site, request.url());
+        respond(request, 404, "text/html; charset=utf-8", html);
+    }
+
+    fn index(&self, request: Request, q: Query) {
+        let site = self.current();
+        let html = okta::index_page(&site, q.state.as_deref(), q.locale.as_deref());
+        respond(request, 200, "text/html; charset=utf-8", html);
+    }
+
+    fn page(&self, request: Request, dir: &str, kind: PageKind, q: Query) {
+        let site = self.current();
+        let origin = origin_of(&request, self);
+        let page = okta::PageRequest {
+            site: &site,
+            dir,
+            kind,
+            state: q.state.as_deref(),
+            locale: q.locale.as_deref(),
+            origin: &origin,
+            real_widget: self.widget_dist.as_deref(),
+        };
+        match okta::serve_page(&page) {
+            okta::Served::Page {
+                html,
+                csp_header,
+                csp_value,
+            } => {
+                let response = Response::from_data(html.into_bytes())
+                    .with_header(header("Content-Type", "text/html; charset=utf-8"))
+                    .with_header(header("Cache-Control", "no-store"))
+                    .with_header(header(csp_header, &csp_value));
+                let _ = request.respond(response);
+            }
+            okta::Served::Broken(html) => respond(request, 500, "text/html; charset=utf-8", html),
+            okta::Served::Missing => self.not_found(request),
+        }
+    }
+
+    fn events(&self, request: Request) {
+        let Some(rx) = self.events.subscribe() else {
+            let _ = request.respond(Response::empty(503));
+            return;
+        };
+        let hello = serde_json::json!({ "generation": self.current().generation }).to_string();
+        events::stream(request, rx, &hello);
+    }
+
+    fn csp_report(&self, body: &[u8]) {
+        let site = self.current();
+        for report in csp::parse_reports(body) {
+            let report = site.locate_report(report);
+            eprint!("{}", report.describe());
+            self.events.send(
+                "csp",
+                &serde_json::to_string(&report).expect("reports serialize"),
+            );
+            let mut all = self.reports.lock().expect("reports lock");
+            if all.len() >= MAX_REPORTS {
+                all.remove(0);
+            }
+            all.push(report);
+        }
+    }
+}
+
+/// `http://<host>` as the browser reached us (for the report-uri and the widget's
+/// baseUrl); the listening address when the Host header is missing or odd.
+fn origin_of(request: &Request, shared: &Shared) -> String {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
+                })
+        });
+    match host {
+        Some(h) => format!("http://{h}"),
+        None => format!("http://{}", shared.addr),
+    }
+}
+
+fn read_body(request: &mut Request) -> Vec<u8> {
+    let mut body = Vec::new();
+    let _ = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
+    body
+}
+
+/// A file below `base`, by a URL path; never outside `base`.
+fn serve_file(request: Request, base: &Path, rel: &str) {
+    let rel = percent_decode(rel);
+    let rel_path = Path::new(&rel);
+    let safe = rel_path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)));
+    if !safe || rel.is_empty() {
+        respond(request, 404, "text/plain; charset=utf-8", "not found");
+        return;
+    }
+    let path = base.join(rel_path);
+    match std::fs::read(&path) {
+        Ok(bytes) if path.is_file() => {
+            respond(request, 200, assets::content_type(&rel), bytes);
+        }
+        _ => respond(request, 404, "text/plain; charset=utf-8", "not found"),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_round_trips_and_keeps_bad_escapes() {
+        assert_eq!(percent_decode("fr"), "fr");
+        assert_eq!(percent_decode("pt%2DBR"), "pt-BR");
+        assert_eq!(percent_decode("a+b%20c"), "a b c");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(
+            percent_decode(&percent_encode("Acme Health/é")),
+            "Acme Health/é"
+        );
+    }
+
+    #[test]
+    fn query_reads_state_and_locale() {
+        let q = parse_query("state=kmsi&locale=fr&x=1");
+        assert_eq!(q.state.as_deref(), Some("kmsi"));
+        assert_eq!(q.locale.as_deref(), Some("fr"));
+    }
+}
