@@ -577,3 +577,42 @@ fn low_remaining_paces_instead_of_hitting_429() {
         .count();
     assert_eq!(limited, 0, "{}", okta.requests_text());
 }
+
+#[test]
+fn two_brands_with_one_name_are_refused() {
+    let okta = org();
+    okta.add_brand("Beta", false);
+    let p = project(&okta);
+    let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stderr(&out).contains("2 brands in the org are named `Beta`"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(puts(&okta), 0);
+}
+
+#[test]
+fn no_backup_no_write() {
+    let okta = org();
+    let p = project(&okta);
+    // A file where the brand's backup folder should be: the backup cannot be written.
+    p.write(".signin-pages/backups/prod/Acme", "in the way");
+    let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
+    assert_eq!(code(&out), 1);
+    assert!(
+        stdout(&out).contains("not written: the backup failed"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        okta.sign_in(&okta.brand_id("Acme").unwrap(), "preview")
+            .is_none()
+    );
+    // The other brand went out.
+    assert!(
+        okta.sign_in(&okta.brand_id("Beta").unwrap(), "preview")
+            .is_some()
+    );
+}

@@ -1,14 +1,11 @@
 use crate::cli::{BackupsArgs, BackupsCommand, GlobalArgs};
 use crate::cmd::Outcome;
 use crate::cmd::remote::table;
-use crate::diag::Format;
 use crate::remote;
 
 pub(crate) fn execute(g: &GlobalArgs, a: &BackupsArgs) -> Outcome {
     let BackupsCommand::List { env, brand } = &a.command;
-    let mut diags = crate::diag::Diagnostics::new();
-    let Some(project) = crate::project::load(&g.project, &mut diags) else {
-        crate::cmd::report(g, &diags.finish(), Format::Human);
+    let Some(project) = crate::cmd::remote::load_project(g) else {
         return Outcome::Failure;
     };
     let mut rows = Vec::new();

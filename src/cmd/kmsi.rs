@@ -10,7 +10,7 @@ use crate::cli::{
 };
 use crate::cmd::remote::table;
 use crate::cmd::{Outcome, report, status};
-use crate::diag::{Diagnostics, Format};
+use crate::diag::Format;
 use crate::kmsi::{self, Action, Done, IsoDuration, Plan, PreAuth};
 use crate::okta::Client;
 use crate::project::Project;
@@ -26,10 +26,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &KmsiArgs) -> Outcome {
 
 /// The project and the position of `--env` in it; diagnostics printed.
 pub(crate) fn load(g: &GlobalArgs, env: &str) -> Option<(Project, usize)> {
-    let mut diags = Diagnostics::new();
-    let project = crate::project::load(&g.project, &mut diags);
-    report(g, &diags.finish(), Format::Human);
-    let project = project?;
+    let project = crate::cmd::remote::load_project(g)?;
     match project
         .config
         .environments

@@ -6,7 +6,6 @@ use toml_edit::{DocumentMut, Item, value};
 use crate::cli::{GlobalArgs, PullArgs};
 use crate::cmd::deploy::page_name;
 use crate::cmd::{Outcome, status};
-use crate::diag::Format;
 use crate::okta::ops::{self, Page, Slot};
 use crate::project::{ERROR_TEMPLATE, SIGN_IN_TEMPLATE};
 use crate::remote;
@@ -59,9 +58,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &PullArgs) -> Outcome {
 }
 
 fn pull(g: &GlobalArgs, a: &PullArgs) -> Result<String, String> {
-    let mut diags = crate::diag::Diagnostics::new();
-    let Some(project) = crate::project::load(&g.project, &mut diags) else {
-        crate::cmd::report(g, &diags.finish(), Format::Human);
+    let Some(project) = crate::cmd::remote::load_project(g) else {
         return Err("the project does not load".into());
     };
     let env = project

@@ -23,6 +23,14 @@ pub(crate) fn build_for(g: &GlobalArgs, r: &RemoteArgs) -> Option<Compiled> {
     Some(compiled)
 }
 
+/// Load the project (no build), printing what stops it.
+pub(crate) fn load_project(g: &GlobalArgs) -> Option<crate::project::Project> {
+    let mut diags = crate::diag::Diagnostics::new();
+    let project = crate::project::load(&g.project, &mut diags);
+    report(g, &diags.finish(), Format::Human);
+    project
+}
+
 /// The environment and a client for its org.
 pub(crate) fn connect<'a>(
     g: &GlobalArgs,

@@ -1,7 +1,6 @@
 use crate::cli::{GlobalArgs, RollbackArgs};
 use crate::cmd::deploy::page_name;
 use crate::cmd::{Outcome, status};
-use crate::diag::Format;
 use crate::kmsi;
 use crate::okta::ops::{self, Page, Slot};
 use crate::remote;
@@ -14,9 +13,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
         eprintln!("error: name the brand with --brand, or restore policy rules with --policies");
         return Outcome::Failure;
     };
-    let mut diags = crate::diag::Diagnostics::new();
-    let Some(project) = crate::project::load(&g.project, &mut diags) else {
-        crate::cmd::report(g, &diags.finish(), Format::Human);
+    let Some(project) = crate::cmd::remote::load_project(g) else {
         return Outcome::Failure;
     };
     let Some(env) = project.config.environments.iter().find(|e| e.name == a.env) else {
