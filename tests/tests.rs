@@ -14,5 +14,6 @@ mod kmsi;
 mod properties;
 mod publish;
 mod schema;
+mod serve;
 mod snapshots;
 mod templates;

@@ -375,8 +375,9 @@ fn insecure(scan: &Scan<'_>, refs: &[Ref], out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Okta's own origins, which every policy Okta sends allows.
-const OKTA_SOURCES: &[&str] = &[
+/// Okta's own origins, which every policy Okta sends allows (the preview's CSP header
+/// allows the same ones).
+pub(crate) const OKTA_SOURCES: &[&str] = &[
     "https://*.oktacdn.com",
     "https://*.okta.com",
     "https://*.oktapreview.com",

@@ -2,7 +2,7 @@
 //! Security Policy, labels and secrets. Checks collect; they never stop at the first
 //! problem. Each finding is a [`Diagnostic`] with a stable code (see [`rules`]).
 
-mod csp;
+pub(crate) mod csp;
 mod html;
 mod labels;
 mod okta;

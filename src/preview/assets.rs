@@ -17,6 +17,19 @@ const FILES: &[(&str, &str)] = &[
     ("signed-in", include_str!("assets/signed-in.html")),
 ];
 
+/// `/__preview/<name>?v=<hash of every file>`: the files are part of the binary, so a
+/// browser may keep them for good, and a page reloads with one request.
+pub(crate) fn url(name: &str) -> String {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let v = VERSION.get_or_init(|| {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        FILES.hash(&mut h);
+        format!("{:x}", h.finish())
+    });
+    format!("/__preview/{name}?v={v}")
+}
+
 /// The content type and contents of a file.
 pub(crate) fn get(name: &str) -> Option<(&'static str, &'static str)> {
     FILES

@@ -26,14 +26,8 @@ use serde_json::Value;
 
 use crate::config::{Csp, CspMode};
 
-/// Okta's own origins, which every policy Okta sends allows (the `C002` check allows
-/// the same ones).
-pub(crate) const OKTA_SOURCES: &[&str] = &[
-    "https://*.oktacdn.com",
-    "https://*.okta.com",
-    "https://*.oktapreview.com",
-    "https://*.okta-emea.com",
-];
+/// Okta's own origins, which every policy Okta sends allows (shared with `C002`).
+pub(crate) use crate::check::csp::OKTA_SOURCES;
 
 /// Where browsers send violation reports.
 pub(crate) const REPORT_PATH: &str = "/__preview/csp-report";

@@ -482,6 +482,16 @@ impl Shared {
             }
             (Method::Get | Method::Head, p) if p.starts_with("/__preview/") => {
                 match assets::get(&p["/__preview/".len()..]) {
+                    // Versioned URLs (`assets::url`) never change their contents.
+                    Some((content_type, body)) if query.starts_with("v=") => {
+                        let response = Response::from_data(body.as_bytes())
+                            .with_header(header("Content-Type", content_type))
+                            .with_header(header(
+                                "Cache-Control",
+                                "public, max-age=31536000, immutable",
+                            ));
+                        let _ = request.respond(response);
+                    }
                     Some((content_type, body)) => respond(request, 200, content_type, body),
                     None => self.not_found(request),
                 }

@@ -14,8 +14,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use super::csp;
 use super::site::{PageKind, ProjectInfo, Site, TargetPages};
+use super::{assets, csp};
 use crate::config::{CspMode, WidgetGeneration};
 use crate::diag::{self, ColorChoice, Format};
 use crate::render::{js_literal, okta_tags};
@@ -155,8 +155,8 @@ impl Values<'_> {
         let logo = self
             .project
             .logo
-            .as_deref()
-            .unwrap_or("/__preview/logo.svg");
+            .clone()
+            .unwrap_or_else(|| assets::url("logo.svg"));
         match name {
             "pageTitle" => match self.kind {
                 PageKind::SignIn => format!("{brand} - Sign In"),
@@ -167,15 +167,15 @@ impl Values<'_> {
                 "url({})",
                 self.project
                     .background
-                    .as_deref()
-                    .unwrap_or("/__preview/background.svg")
+                    .clone()
+                    .unwrap_or_else(|| assets::url("background.svg"))
             ),
-            "themedStylesUrl" => "/__preview/themed.css".into(),
+            "themedStylesUrl" => assets::url("themed.css"),
             "faviconUrl" => self
                 .project
                 .favicon
                 .clone()
-                .unwrap_or_else(|| "/__preview/favicon.svg".into()),
+                .unwrap_or_else(|| assets::url("favicon.svg")),
             "SignInWidgetResources" => match self.real_widget {
                 Some(dist) => {
                     let (js, css) = super::idx::bundle(dist, self.project.generation);
@@ -185,16 +185,19 @@ impl Values<'_> {
                     )
                 }
                 None => format!(
-                    "<link href=\"/__preview/widget.css\" type=\"text/css\" rel=\"stylesheet\"/>\
-                     <script src=\"/__preview/widget.js\" type=\"text/javascript\" nonce=\"{n}\"></script>"
+                    "<link href=\"{}\" type=\"text/css\" rel=\"stylesheet\"/>\
+                     <script src=\"{}\" type=\"text/javascript\" nonce=\"{n}\"></script>",
+                    assets::url("widget.css"),
+                    assets::url("widget.js")
                 ),
             },
             "OktaUtil" => format!(
-                "<script src=\"/__preview/okta-util.js\" type=\"text/javascript\" nonce=\"{n}\"></script>"
+                "<script src=\"{}\" type=\"text/javascript\" nonce=\"{n}\"></script>",
+                assets::url("okta-util.js")
             ),
             "config" => js_literal(self.config),
             "orgName" => brand.clone(),
-            "orgLogo" => logo.to_string(),
+            "orgLogo" => logo,
             "errorSummary" => "You don't have access to this page".into(),
             "errorDescription" => "<p>Your administrator has not assigned this app to you. \
                  (A sample error shown by the signin-pages preview.)</p>"
@@ -282,7 +285,8 @@ fn widget_config(
     json!({
         "baseUrl": origin,
         "brandName": target.brand,
-        "logo": project.logo.as_deref().unwrap_or("/__preview/logo.svg"),
+        "logo": project.logo.clone()
+            .unwrap_or_else(|| assets::url("logo.svg")),
         "logoText": target.brand,
         "language": locale,
         "i18n": { locale: i18n },
@@ -388,8 +392,9 @@ fn head_tags(data: &Value, nonce: Option<&str>) -> String {
     let n = nonce.map(|n| format!(" nonce=\"{n}\"")).unwrap_or_default();
     format!(
         "<script type=\"application/json\" id=\"signin-preview-data\"{n}>{}</script>\
-         <script src=\"/__preview/client.js\"{n}></script>",
-        js_literal(data)
+         <script src=\"{}\"{n}></script>",
+        js_literal(data),
+        assets::url("client.js")
     )
 }
 
@@ -424,10 +429,12 @@ fn shell(title: &str, class: &str, data: &Value, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head>{}<meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><link rel=\"stylesheet\" href=\"/__preview/preview.css\">\
-         <link rel=\"icon\" href=\"/__preview/favicon.svg\"></head>\n<body class=\"{class}\">\n{body}\n</body></html>\n",
+         <title>{}</title><link rel=\"stylesheet\" href=\"{}\">\
+         <link rel=\"icon\" href=\"{}\"></head>\n<body class=\"{class}\">\n{body}\n</body></html>\n",
         head_tags(data, None),
-        escape(title)
+        escape(title),
+        assets::url("preview.css"),
+        assets::url("favicon.svg")
     )
 }
 

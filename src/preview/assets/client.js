@@ -18,6 +18,8 @@
   preview.violations = [];
 
   var bar = null;
+  // The version of the preview's files (`?v=…`), to ask for the toolbar's stylesheet.
+  var version = (document.currentScript && document.currentScript.src.split('?')[1]) || '';
 
   document.addEventListener('securitypolicyviolation', function (e) {
     var v = {
@@ -107,7 +109,7 @@
   function Toolbar() {
     var host = el('div', { id: 'signin-preview-bar', 'data-violations': '0' });
     var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
-    root.appendChild(el('link', { rel: 'stylesheet', href: '/__preview/toolbar.css' }));
+    root.appendChild(el('link', { rel: 'stylesheet', href: '/__preview/toolbar.css' + (version ? '?' + version : '') }));
     var pages = [{ value: data.pages['sign-in'], label: 'sign-in' }];
     if (data.pages.error) pages.push({ value: data.pages.error, label: 'error page' });
     var cspButton = el('button', { type: 'button', className: 'csp', 'data-se': 'csp-count' });

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The preview's browser test: `signin-pages serve` in headless Chromium (Debian's
+# package), driven by playwright-core (pinned in package-lock.json, installed into the
+# git-ignored tests/browser/node_modules). Installs what is missing, builds the binary,
+# runs tests/browser/*.test.mjs; screenshots go to target/preview-artifacts/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "-- installing chromium (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
+  echo "-- installing playwright-core (npm ci)"
+  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
+cargo build --quiet --bin signin-pages
+
+export CHROMIUM="${CHROMIUM:-$(command -v chromium)}"
+export PREVIEW_ARTIFACTS="${PREVIEW_ARTIFACTS:-$PWD/target/preview-artifacts}"
+mkdir -p "$PREVIEW_ARTIFACTS"
+node --test --test-reporter=spec tests/browser/preview.test.mjs
+echo "screenshots: $PREVIEW_ARTIFACTS"

@@ -1,0 +1,600 @@
+//! `serve`: the live preview, over real HTTP. The binary runs on a free port
+//! (`--port 0`) against a project in a temporary folder; requests and the event stream
+//! go over plain sockets. (The browser's side is tested in `tests/browser/`.)
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use signin_pages::preview::{Options, Preview};
+
+use crate::support::*;
+
+/// How long a reload may take here (a slow CI machine; the goal is far below).
+const RELOAD: Duration = Duration::from_secs(10);
+
+/// `signin-pages serve --port 0` on a project; killed when dropped.
+struct Serve {
+    child: Child,
+    addr: SocketAddr,
+    stdout_line: String,
+}
+
+impl Serve {
+    fn start(p: &Project) -> Serve {
+        Serve::start_with(p, &[])
+    }
+
+    fn start_with(p: &Project, args: &[&str]) -> Serve {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0", "--color", "never", "--project"])
+            .arg(p.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run signin-pages serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"));
+        let addr = url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .unwrap();
+        Serve {
+            child,
+            addr,
+            stdout_line: line,
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        http(self.addr, "GET", path, b"")
+    }
+
+    fn events(&self) -> Events {
+        Events::open(self.addr)
+    }
+
+    /// Stop the server and return what it printed on stderr.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut err = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        err
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/csp-report\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    s.write_all(body).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// A client of `/__preview/events`.
+struct Events {
+    stream: TcpStream,
+    buf: String,
+}
+
+impl Events {
+    fn open(addr: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        write!(
+            stream,
+            "GET /__preview/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut e = Events {
+            stream,
+            buf: String::new(),
+        };
+        assert!(e.next("hello", RELOAD).is_some(), "no hello event");
+        e
+    }
+
+    /// The data of the next `event` within `timeout`.
+    fn next(&mut self, event: &str, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        let marker = format!("event: {event}\ndata: ");
+        loop {
+            if let Some(i) = self.buf.find(&marker) {
+                let rest = &self.buf[i + marker.len()..];
+                if let Some(end) = rest.find("\n\n") {
+                    let data = rest[..end].to_string();
+                    self.buf = rest[end..].to_string();
+                    return Some(data);
+                }
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            self.stream
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .unwrap();
+            let mut chunk = [0u8; 4096];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return None,
+                Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
+                Err(_) => return None,
+            }
+        }
+    }
+}
+
+/// `(nonce attribute or None)` of every `<script>` without `src` and every `<style>`.
+fn inline_nonces(html: &str) -> Vec<(String, Option<String>)> {
+    let tag = regex::Regex::new(r"(?is)<(script|style)\b([^>]*)>").unwrap();
+    let nonce = regex::Regex::new(r#"(?i)\bnonce="([^"]*)""#).unwrap();
+    tag.captures_iter(html)
+        .filter(|c| !c[2].to_ascii_lowercase().contains("src="))
+        .map(|c| {
+            (
+                c[0].to_string(),
+                nonce.captures(&c[2]).map(|n| n[1].to_string()),
+            )
+        })
+        .collect()
+}
+
+fn header_nonce(policy: &str, directive: &str) -> String {
+    let d = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with(&format!("{directive} ")))
+        .unwrap_or_else(|| panic!("no {directive} in {policy}"));
+    let n = d
+        .split_whitespace()
+        .find_map(|s| s.strip_prefix("'nonce-"))
+        .unwrap_or_else(|| panic!("no nonce in {d}"));
+    n.trim_end_matches('\'').to_string()
+}
+
+const PAGE: &str = "/prod/Example/sign-in";
+
+#[test]
+fn csp_nonce_is_the_nonce_of_every_inline_script_and_style_and_changes_per_response() {
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let r = s.get(PAGE);
+        assert_eq!(r.status, 200, "{}", r.body);
+        let policy = r.header("Content-Security-Policy").expect("a CSP header");
+        assert!(r.header("Content-Security-Policy-Report-Only").is_none());
+        let nonce = header_nonce(policy, "script-src");
+        assert_eq!(nonce, header_nonce(policy, "style-src"));
+        assert!(nonce.len() >= 22, "128 bits at least: {nonce}");
+        let inline = inline_nonces(&r.body);
+        // The starter's inline style and widget script, and the preview's page data.
+        assert!(inline.len() >= 3, "{inline:?}");
+        for (tag, n) in &inline {
+            assert_eq!(n.as_deref(), Some(nonce.as_str()), "{tag}");
+        }
+        assert!(
+            policy.ends_with(&format!(
+                "report-uri http://{}/__preview/csp-report",
+                s.addr
+            )),
+            "{policy}"
+        );
+        seen.push(nonce);
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 3, "a fresh nonce for every response");
+}
+
+#[test]
+fn okta_tags_get_stand_ins_and_the_gen3_section_follows_the_widget_generation() {
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    let r = s.get(PAGE);
+    let okta_tag = regex::Regex::new(r"\{\{\{?\s*[#/^]?\s*[A-Za-z_]+\s*\}\}").unwrap();
+    assert!(
+        !okta_tag.is_match(&r.body),
+        "an Okta tag is left: {}",
+        r.body
+    );
+    assert!(r.body.contains("<title>Example - Sign In</title>"));
+    assert!(r.body.contains("src=\"/__preview/widget.js?v="));
+    assert!(r.body.contains("src=\"/__preview/okta-util.js?v="));
+    assert!(r.body.contains("href=\"/__preview/themed.css?v="));
+    assert!(
+        r.body
+            .contains("background-image: url(/__preview/background.svg?v=")
+    );
+    // The starter says `generation = "G3"`.
+    assert!(r.body.contains("font-size: 87.5%"));
+    let lines = r.body.lines().count();
+
+    let mut events = s.events();
+    let toml = p.read("signin-pages.toml").replace("\"G3\"", "\"G2\"");
+    p.write("signin-pages.toml", toml);
+    assert!(events.next("reload", RELOAD).is_some());
+    let r = s.get(PAGE);
+    assert!(!r.body.contains("font-size: 87.5%"));
+    assert_eq!(
+        r.body.lines().count(),
+        lines,
+        "hidden sections keep their lines"
+    );
+    assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(r.header("Cache-Control"), Some("no-store"));
+}
+
+#[test]
+fn report_only_mode_and_src_list_shape_the_header() {
+    let p = Project::starter();
+    let toml = p.read("signin-pages.toml").replace(
+        "[vars]",
+        "[csp]\nmode = \"report_only\"\nreport_uri = \"https://csp.example.com/r\"\nsrc_list = [\"https://cdn.example.com\"]\n\n[vars]",
+    );
+    p.write("signin-pages.toml", toml);
+    let s = Serve::start(&p);
+    let r = s.get(PAGE);
+    assert!(r.header("Content-Security-Policy").is_none());
+    let policy = r
+        .header("Content-Security-Policy-Report-Only")
+        .expect("report-only header");
+    assert!(policy.starts_with(
+        "default-src 'self' https://*.oktacdn.com https://*.okta.com https://*.oktapreview.com https://*.okta-emea.com https://example.okta.com https://cdn.example.com;"
+    ), "{policy}");
+    assert!(policy.contains("script-src 'self' 'unsafe-eval' 'report-sample' 'nonce-"));
+    // Reports come to the preview, not to the project's own report_uri.
+    assert!(!policy.contains("csp.example.com"), "{policy}");
+}
+
+#[test]
+fn a_template_locale_or_config_edit_sends_a_reload_event() {
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    let mut events = s.events();
+    let mut generation = 0;
+    for (file, from, to) in [
+        (
+            "templates/sign-in.html",
+            "text-align: center;",
+            "text-align: left;",
+        ),
+        (
+            "locales/fr.toml",
+            "Rester connecté\"\nsubtitle",
+            "Rester connectée\"\nsubtitle",
+        ),
+        ("signin-pages.toml", "help@example.com", "aide@example.com"),
+    ] {
+        let text = p.read(file);
+        assert!(text.contains(from), "{file}");
+        p.write(file, text.replacen(from, to, 1));
+        let data = events
+            .next("reload", RELOAD)
+            .unwrap_or_else(|| panic!("no reload after editing {file}"));
+        let v: serde_json::Value = serde_json::from_str(&data).unwrap();
+        assert!(v["generation"].as_u64().unwrap() > generation, "{data}");
+        generation = v["generation"].as_u64().unwrap();
+        assert_eq!(v["ok"], true, "{data}");
+    }
+    let page = s.get(PAGE).body;
+    assert!(page.contains("text-align: left;"));
+    assert!(page.contains("Rester connectée"));
+    assert!(page.contains("aide@example.com"));
+    // Files that feed no page do not reload anything.
+    p.write("dist/x.html", "x");
+    p.write("notes.txt", "x");
+    assert!(events.next("reload", Duration::from_millis(500)).is_none());
+}
+
+#[test]
+fn a_broken_template_shows_the_diagnostic_and_the_fix_restores_the_page() {
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    let mut events = s.events();
+    let good = p.read("templates/sign-in.html");
+    p.write(
+        "templates/sign-in.html",
+        good.replace("{{ strings.help }}", "{{ strings.hlep }}"),
+    );
+    let data = events
+        .next("reload", RELOAD)
+        .expect("reload after the break");
+    assert!(data.contains("\"ok\":false"), "{data}");
+    let r = s.get(PAGE);
+    assert_eq!(r.status, 500);
+    assert!(r.body.contains("This page does not render"), "{}", r.body);
+    assert!(r.body.contains("error[T002]"), "{}", r.body);
+    assert!(r.body.contains("templates/sign-in.html:9:"), "{}", r.body);
+    assert!(r.body.contains("^^^^"), "the caret: {}", r.body);
+    // The error page reloads by itself: it carries the preview's script.
+    assert!(r.body.contains("/__preview/client.js"));
+    assert!(s.get("/").body.contains("does not render"));
+
+    p.write("templates/sign-in.html", &good);
+    let data = events.next("reload", RELOAD).expect("reload after the fix");
+    assert!(data.contains("\"ok\":true"), "{data}");
+    let r = s.get(PAGE);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Need help signing in?"));
+    let err = s.stop();
+    assert!(
+        err.contains("error[T002]"),
+        "the terminal shows it too: {err}"
+    );
+}
+
+#[test]
+fn a_project_that_does_not_load_shows_why_and_recovers() {
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    let mut events = s.events();
+    let good = p.read("signin-pages.toml");
+    p.write("signin-pages.toml", good.replace("[project]", "[projet]"));
+    assert!(events.next("reload", RELOAD).is_some());
+    let r = s.get(PAGE);
+    assert_eq!(r.status, 500);
+    assert!(r.body.contains("The project does not load"));
+    assert!(r.body.contains("signin-pages.toml:"), "{}", r.body);
+    p.write("signin-pages.toml", good);
+    assert!(events.next("reload", RELOAD).is_some());
+    assert_eq!(s.get(PAGE).status, 200);
+}
+
+#[test]
+fn the_index_lists_every_target_and_pages_take_state_and_locale_from_the_url() {
+    let p = Project::starter();
+    p.write(
+        "signin-pages.toml",
+        p.read("signin-pages.toml").replace(
+            "[environments.prod]",
+            "[environments.dev]\norg_url = \"https://dev.example.okta.com\"\n\n[environments.prod]",
+        ) + "\n[[brands]]\nname = \"Acme Health\"\n",
+    );
+    let s = Serve::start(&p);
+    assert!(
+        s.stdout_line.contains("http://127.0.0.1:"),
+        "loopback by default"
+    );
+    let index = s.get("/?state=kmsi&locale=fr");
+    assert_eq!(index.status, 200);
+    for page in [
+        "/dev/Example/sign-in",
+        "/dev/Acme-Health/sign-in",
+        "/prod/Example/sign-in",
+        "/prod/Acme-Health/sign-in",
+    ] {
+        assert!(
+            index
+                .body
+                .contains(&format!("href=\"{page}?state=kmsi&amp;locale=fr\"")),
+            "{page} in {}",
+            index.body
+        );
+    }
+    assert!(index.body.contains("<option value=\"kmsi\" selected>"));
+    let site: serde_json::Value =
+        serde_json::from_str(&s.get("/__preview/site.json").body).unwrap();
+    assert_eq!(site["targets"].as_array().unwrap().len(), 4);
+
+    let r = s.get("/dev/Acme-Health/sign-in?state=kmsi&locale=fr");
+    assert_eq!(r.status, 200);
+    let data = preview_data(&r.body);
+    assert_eq!(data["state"], "kmsi");
+    assert_eq!(data["locale"], "fr");
+    assert_eq!(data["target"], "dev/Acme-Health");
+    let config = &data["widgetConfig"];
+    assert_eq!(config["language"], "fr");
+    // Okta puts postAuthKeepMeSignedInPrompt into the requested language's i18n; the
+    // page's own labels (widget_i18n) override it in the browser.
+    assert_eq!(config["i18n"]["fr"]["oie.kmsi.accept"], "Stay signed in");
+    assert!(r.body.contains("\"oie.kmsi.accept\":\"Rester connecté\""));
+    // Unknown states fall back to identify; pages that do not exist are 404.
+    assert_eq!(
+        preview_data(&s.get("/prod/Example/sign-in?state=nope").body)["state"],
+        "identify"
+    );
+    assert_eq!(s.get("/prod/Nobody/sign-in").status, 404);
+    assert_eq!(
+        s.get("/prod/Example/error").status,
+        404,
+        "the starter has no error page"
+    );
+}
+
+fn preview_data(html: &str) -> serde_json::Value {
+    let start = html.find("id=\"signin-preview-data\"").expect("page data");
+    let json_start = start + html[start..].find('>').unwrap() + 1;
+    let end = json_start + html[json_start..].find("</script>").unwrap();
+    serde_json::from_str(&html[json_start..end]).unwrap()
+}
+
+#[test]
+fn csp_reports_are_located_in_the_template_printed_and_listed() {
+    let p = Project::starter();
+    let page = p.read("templates/sign-in.html");
+    p.write(
+        "templates/sign-in.html",
+        page.replace(
+            "{% block body %}",
+            "{% block body %}\n    <script>window.noNonce = 1;</script>",
+        ),
+    );
+    let s = Serve::start(&p);
+    let html = s.get(PAGE).body;
+    let line = html
+        .lines()
+        .position(|l| l.contains("<script>window.noNonce"))
+        .unwrap()
+        + 1;
+    let report = format!(
+        r#"{{"csp-report":{{"document-uri":"http://{}/prod/Example/sign-in?state=kmsi","violated-directive":"script-src-elem","effective-directive":"script-src-elem","blocked-uri":"inline","line-number":{line},"column-number":5,"script-sample":"window.noNonce = 1;","disposition":"enforce"}}}}"#,
+        s.addr
+    );
+    let mut events = s.events();
+    let r = http(s.addr, "POST", "/__preview/csp-report", report.as_bytes());
+    assert_eq!(r.status, 204);
+    let event = events
+        .next("csp", RELOAD)
+        .expect("a csp event for the pages");
+    assert!(event.contains("templates/sign-in.html:9:5"), "{event}");
+    let list: serde_json::Value =
+        serde_json::from_str(&s.get("/__preview/csp-reports").body).unwrap();
+    assert_eq!(list[0]["target"], "prod/Example");
+    assert_eq!(list[0]["location"], "templates/sign-in.html:9:5");
+    let err = s.stop();
+    assert!(
+        err.contains(
+            "CSP violation: an inline <script> blocked by script-src-elem on prod/Example sign-in"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/sign-in.html:9:5"), "{err}");
+    assert!(err.contains("nonce=\"{{nonceValue}}\""), "{err}");
+}
+
+#[test]
+fn static_files_are_served_and_nothing_outside_them() {
+    let p = Project::starter()
+        .file(
+            "static/background.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .file("secret.txt", "no");
+    let s = Serve::start(&p);
+    let r = s.get("/static/background.svg");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Type"), Some("image/svg+xml"));
+    assert!(s.get(PAGE).body.contains("url(/static/background.svg)"));
+    for bad in [
+        "/static/../secret.txt",
+        "/static/%2e%2e/secret.txt",
+        "/static/..%2fsecret.txt",
+    ] {
+        assert_eq!(s.get(bad).status, 404, "{bad}");
+    }
+    assert_eq!(s.get("/__preview/widget.js").status, 200);
+    let cached = s.get("/__preview/widget.js?v=1");
+    assert!(
+        cached
+            .header("Cache-Control")
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(s.get("/__preview/nope.js").status, 404);
+}
+
+#[test]
+fn a_slow_client_does_not_hold_up_the_others_and_shutdown_is_clean() {
+    let p = Project::starter();
+    let preview = Preview::start(
+        p.path(),
+        Options {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            quiet: true,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let addr = preview.addr();
+    // A client that sends half a request and waits, and event streams nobody reads.
+    let mut half = TcpStream::connect(addr).unwrap();
+    half.write_all(b"GET /prod/Example/sign-in HTTP/1.1\r\nHo")
+        .unwrap();
+    let idle: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut s = TcpStream::connect(addr).unwrap();
+            s.write_all(b"GET /__preview/events HTTP/1.1\r\nHost: x\r\n\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
+    let mut events = Events::open(addr);
+    for _ in 0..50 {
+        preview.reload();
+    }
+    assert!(events.next("reload", RELOAD).is_some());
+    let start = Instant::now();
+    let r = http(addr, "GET", PAGE, b"");
+    assert_eq!(r.status, 200);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+
+    let start = Instant::now();
+    preview.shutdown();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "shutdown took {:?}",
+        start.elapsed()
+    );
+    // The streams were told, and nothing listens any more.
+    assert!(events.next("bye", RELOAD).is_some());
+    let deadline = Instant::now() + RELOAD;
+    while TcpStream::connect(addr).is_ok() {
+        assert!(Instant::now() < deadline, "still listening");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop((half, idle));
+}
