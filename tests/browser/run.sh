@@ -17,6 +17,7 @@ if [ ! -f tests/browser/node_modules/playwright-core/package.json ]; then
 fi
 cargo build --quiet --bin signin-pages
 
+export SIGNIN_PAGES_BIN="${SIGNIN_PAGES_BIN:-${CARGO_TARGET_DIR:-$PWD/target}/debug/signin-pages}"
 export CHROMIUM="${CHROMIUM:-$(command -v chromium)}"
 export PREVIEW_ARTIFACTS="${PREVIEW_ARTIFACTS:-$PWD/target/preview-artifacts}"
 mkdir -p "$PREVIEW_ARTIFACTS"
