@@ -138,6 +138,20 @@ pub fn read_source(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Ar
         }
     };
     match String::from_utf8(bytes) {
+        // A NUL byte is valid UTF-8 but marks a binary file, never a template or TOML.
+        Ok(text) if text.contains('\0') => {
+            let at = text.find('\0').unwrap_or(0);
+            let file = Arc::new(SourceFile::new(rel, text));
+            diags.push(
+                Diagnostic::error(
+                    "P004",
+                    format!("`{rel}` holds a NUL byte: it is a binary file, not text"),
+                )
+                .at(Location::bytes(&file, at..at + 1))
+                .help("save the file as UTF-8 text without NUL bytes"),
+            );
+            None
+        }
         Ok(text) => Some(Arc::new(SourceFile::new(rel, text))),
         Err(e) => {
             let good = e.utf8_error().valid_up_to();
@@ -168,11 +182,15 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Project> {
     let config = config::parse(config_file, diags);
     let templates = load_templates(root, diags);
     let config = config?;
+    reserved_in_values(&config.file, diags);
     let locales = load_locales(root, &config, diags);
-    // Only when the file is absent: a file refused for its contents is reported already.
-    if root.join("templates").is_dir() && !root.join("templates").join(SIGN_IN_TEMPLATE).exists() {
+    // Only when the file is absent (or a folder): a file refused for its contents is
+    // reported already.
+    if root.join("templates").is_dir() && !root.join("templates").join(SIGN_IN_TEMPLATE).is_file() {
+        let missing = Arc::new(SourceFile::new(format!("templates/{SIGN_IN_TEMPLATE}"), ""));
         diags.push(
             Diagnostic::error("P003", format!("no `templates/{SIGN_IN_TEMPLATE}`"))
+                .at(Location::line(&missing, 1))
                 .help("every project needs the sign-in page template; `signin-pages init` writes a starter"),
         );
     }
@@ -239,12 +257,15 @@ fn load_locales(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Lo
             continue;
         };
         match toml::from_str::<RawLocale>(&file.text) {
-            Ok(raw) => out.push(Locale {
-                tag: tag.clone(),
-                file,
-                kmsi: raw.kmsi,
-                widget: raw.widget,
-                strings: raw.strings,
+            Ok(raw) => out.push({
+                reserved_in_values(&file, diags);
+                Locale {
+                    tag: tag.clone(),
+                    file,
+                    kmsi: raw.kmsi,
+                    widget: raw.widget,
+                    strings: raw.strings,
+                }
             }),
             Err(e) => diags.push(toml_error(&file, &e, "P001")),
         }
@@ -281,6 +302,10 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<Arc<SourceFile>> 
                         "P006",
                         format!("`{rel}` is a link that leads outside `templates/`"),
                     )
+                    .at(Location::line(
+                        &Arc::new(SourceFile::new(rel.clone(), "")),
+                        1,
+                    ))
                     .help("copy the file into `templates/` instead of linking to it"),
                 );
                 continue;
@@ -290,6 +315,7 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<Arc<SourceFile>> 
             Ok(m) if m.len() > MAX_TEMPLATE_BYTES => {
                 diags.push(
                     Diagnostic::error("P007", format!("`{rel}` is {} MB; templates are limited to {} MB", m.len() / (1024 * 1024), MAX_TEMPLATE_BYTES / (1024 * 1024)))
+                        .at(Location::line(&Arc::new(SourceFile::new(rel.clone(), "")), 1))
                         .help("move large assets (images, scripts) to a CDN listed in `[csp] src_list` and link to them"),
                 );
                 continue;
@@ -316,6 +342,48 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<Arc<SourceFile>> 
         out.push(file);
     }
     out
+}
+
+/// P008 for a TOML value holding a reserved byte (written `\u000E` / `\u000F`): rendered
+/// into a page, unmasking would turn it into a brace and forge an Okta tag.
+fn reserved_in_values(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
+    fn has_reserved(v: &toml::Value) -> bool {
+        match v {
+            toml::Value::String(s) => okta_tags::find_reserved(s).is_some(),
+            toml::Value::Array(a) => a.iter().any(has_reserved),
+            toml::Value::Table(t) => t
+                .iter()
+                .any(|(k, v)| okta_tags::find_reserved(k).is_some() || has_reserved(v)),
+            _ => false,
+        }
+    }
+    let Ok(value) = toml::from_str::<toml::Value>(&file.text) else {
+        return;
+    };
+    if !has_reserved(&value) {
+        return;
+    }
+    // Only escapes can write them (TOML refuses raw control bytes): point at the first.
+    let lower = file.text.to_ascii_lowercase();
+    let at = ["\\u000e", "\\u000f", "\\u0000000e", "\\u0000000f"]
+        .iter()
+        .filter_map(|n| lower.find(n).map(|o| o..o + n.len()))
+        .min_by_key(|r| r.start);
+    let loc = match at {
+        Some(r) => Location::bytes(file, r),
+        None => Location::line(file, 1),
+    };
+    diags.push(
+        Diagnostic::error(
+            "P008",
+            format!(
+                "`{}` holds the control character U+000E or U+000F, which signin-pages reserves",
+                file.path
+            ),
+        )
+        .at(loc)
+        .help("remove the control character from the value"),
+    );
 }
 
 /// Every file below `dir`, following links (their targets are checked by the caller),

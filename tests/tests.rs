@@ -4,6 +4,7 @@
 
 mod support;
 
+mod bad_inputs;
 mod build;
 mod checks;
 mod config_errors;

@@ -80,6 +80,20 @@ pub(crate) fn report(g: &GlobalArgs, diags: &Diagnostics, format: Format) {
     }
 }
 
+/// The end of a command whose work returns a message or an error.
+pub(crate) fn conclude(g: &GlobalArgs, result: Result<String, String>) -> Outcome {
+    match result {
+        Ok(msg) => {
+            status(g, &msg);
+            Outcome::Success
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Outcome::Failure
+        }
+    }
+}
+
 /// A one-line status on stderr, unless `--quiet`.
 pub(crate) fn status(g: &GlobalArgs, line: &str) {
     if !g.quiet {

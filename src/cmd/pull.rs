@@ -4,8 +4,8 @@ use serde_json::Value;
 use toml_edit::{DocumentMut, Item, value};
 
 use crate::cli::{GlobalArgs, PullArgs};
+use crate::cmd::Outcome;
 use crate::cmd::deploy::page_name;
-use crate::cmd::{Outcome, status};
 use crate::okta::ops::{self, Page, Slot};
 use crate::project::{ERROR_TEMPLATE, SIGN_IN_TEMPLATE};
 use crate::remote;
@@ -45,16 +45,7 @@ pub(crate) fn as_template(content: &str) -> Result<String, String> {
 }
 
 pub(crate) fn execute(g: &GlobalArgs, a: &PullArgs) -> Outcome {
-    match pull(g, a) {
-        Ok(msg) => {
-            status(g, &msg);
-            Outcome::Success
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Outcome::Failure
-        }
-    }
+    crate::cmd::conclude(g, pull(g, a))
 }
 
 fn pull(g: &GlobalArgs, a: &PullArgs) -> Result<String, String> {

@@ -31,6 +31,21 @@ pub(crate) fn load_project(g: &GlobalArgs) -> Option<crate::project::Project> {
     project
 }
 
+/// A client for an environment's org, or the reason printed.
+pub(crate) fn client_for(
+    g: &GlobalArgs,
+    project: &crate::project::Project,
+    env: &Environment,
+) -> Option<Client> {
+    match crate::remote::connect(project, env, g.verbose) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
 /// The environment and a client for its org.
 pub(crate) fn connect<'a>(
     g: &GlobalArgs,
@@ -39,13 +54,7 @@ pub(crate) fn connect<'a>(
 ) -> Option<(&'a Environment, Client)> {
     let project = compiled.project.as_ref()?;
     let env = project.config.environments.iter().find(|e| e.name == env)?;
-    match crate::remote::connect(project, env, g.verbose) {
-        Ok(c) => Some((env, c)),
-        Err(e) => {
-            eprintln!("error: {e}");
-            None
-        }
-    }
+    client_for(g, project, env).map(|c| (env, c))
 }
 
 /// A plain table: a header row and rows, columns padded.

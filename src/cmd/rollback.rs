@@ -1,6 +1,6 @@
 use crate::cli::{GlobalArgs, RollbackArgs};
+use crate::cmd::Outcome;
 use crate::cmd::deploy::page_name;
-use crate::cmd::{Outcome, status};
 use crate::kmsi;
 use crate::okta::ops::{self, Page, Slot};
 use crate::remote;
@@ -72,12 +72,8 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
             return Outcome::Failure;
         }
     };
-    let client = match remote::connect(&project, env, g.verbose) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Outcome::Failure;
-        }
+    let Some(client) = crate::cmd::remote::client_for(g, &project, env) else {
+        return Outcome::Failure;
     };
     let result = (|| -> Result<String, String> {
         let brands = ops::list_brands(&client).map_err(|e| e.to_string())?;
@@ -124,16 +120,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
             saved.display()
         ))
     })();
-    match result {
-        Ok(msg) => {
-            status(g, &msg);
-            Outcome::Success
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Outcome::Failure
-        }
-    }
+    crate::cmd::conclude(g, result)
 }
 
 /// `rollback --policies`: put back the policy rules `kmsi apply` backed up (the latest
@@ -155,12 +142,8 @@ fn policies(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
             return Outcome::Failure;
         }
     };
-    let client = match remote::connect(&project, env, g.verbose) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Outcome::Failure;
-        }
+    let Some(client) = crate::cmd::remote::client_for(g, &project, env) else {
+        return Outcome::Failure;
     };
     let done = kmsi::restore(&client, &project.root, &env.name, &chosen);
     crate::cmd::kmsi::print_done(&done);
