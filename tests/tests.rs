@@ -14,6 +14,7 @@ mod init;
 mod kmsi;
 mod properties;
 mod publish;
+mod reliability;
 mod schema;
 mod serve;
 mod snapshots;

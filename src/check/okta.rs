@@ -900,17 +900,19 @@ fn blank_js_comments(js: &str) -> String {
     let mut line_start = true;
     while i < b.len() {
         let c = b[i];
-        let rest = &js[i..];
-        if rest.starts_with("//")
-            || rest.starts_with("<!--")
-            || (line_start && rest.starts_with("-->"))
+        // Bytes, not `&js[i..]`: `i` steps byte by byte and lands inside multi-byte
+        // characters.
+        let rest = &b[i..];
+        if rest.starts_with(b"//")
+            || rest.starts_with(b"<!--")
+            || (line_start && rest.starts_with(b"-->"))
         {
             let e = line_end(i);
             blank(i..e);
             i = e;
             continue;
         }
-        if rest.starts_with("/*") {
+        if rest.starts_with(b"/*") {
             let e = js[i + 2..].find("*/").map_or(b.len(), |e| i + 2 + e + 2);
             blank(i..e);
             i = e;

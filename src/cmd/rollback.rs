@@ -33,11 +33,33 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
         return Outcome::Failure;
     };
     let backups = remote::list_backups(&project.root, &env.name, &brand.dir);
+    let Some(client) = crate::cmd::remote::client_for(g, &project, env) else {
+        return Outcome::Failure;
+    };
     let chosen = match &a.to {
         Some(name) => backups.iter().find(|b| {
             b.file_name == *name || b.file_name.trim_end_matches(".json") == name.as_str()
         }),
-        None => backups.last(),
+        // The latest backup that differs from what the org holds now: a rollback whose
+        // write failed leaves a backup of the current state, which must not be "restored".
+        None => match latest_that_differs(&client, brand_name, &backups) {
+            Ok(Some(b)) => Some(b),
+            Ok(None) if !backups.is_empty() => {
+                crate::cmd::status(
+                    g,
+                    &format!(
+                        "nothing to roll back: {} / {brand_name} already holds what its latest backups hold",
+                        env.name
+                    ),
+                );
+                return Outcome::Success;
+            }
+            Ok(None) => None,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Outcome::Failure;
+            }
+        },
     };
     let Some(backup) = chosen else {
         eprintln!(
@@ -71,9 +93,6 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
             );
             return Outcome::Failure;
         }
-    };
-    let Some(client) = crate::cmd::remote::client_for(g, &project, env) else {
-        return Outcome::Failure;
     };
     let result = (|| -> Result<String, String> {
         let brands = ops::list_brands(&client).map_err(|e| e.to_string())?;
@@ -149,4 +168,54 @@ fn policies(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
     crate::cmd::kmsi::print_done(&done);
     crate::cmd::kmsi::requests(g, &client);
     crate::cmd::kmsi::finish(&done, "rollback --policies")
+}
+
+fn page_slot(b: &remote::Backup) -> Option<(Page, Slot)> {
+    let page = if b.page == "error" {
+        Page::Error
+    } else {
+        Page::SignIn
+    };
+    let slot = match b.slot.as_str() {
+        "customized" => Slot::Customized,
+        "preview" => Slot::Preview,
+        _ => return None,
+    };
+    Some((page, slot))
+}
+
+/// Newest first, the first backup whose content differs from what its slot holds now.
+fn latest_that_differs<'a>(
+    client: &crate::okta::Client,
+    brand: &str,
+    backups: &'a [remote::Backup],
+) -> Result<Option<&'a remote::Backup>, String> {
+    if backups.is_empty() {
+        return Ok(None);
+    }
+    let brands = ops::list_brands(client).map_err(|e| e.to_string())?;
+    let id = ops::resolve(&brands, brand)?.id.clone();
+    let mut now: Vec<((Page, Slot), Option<serde_json::Value>)> = Vec::new();
+    for b in backups.iter().rev() {
+        let Some(key) = page_slot(b) else { continue };
+        let current = match now.iter().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.clone(),
+            None => {
+                let v = ops::get_page(client, &id, key.0, key.1).map_err(|e| e.to_string())?;
+                now.push((key, v.clone()));
+                v
+            }
+        };
+        let same = match (&current, b.body.is_null()) {
+            (None, true) => true,
+            (Some(cur), false) => {
+                remote::field_changes(Some(cur), &remote::without_nulls(&b.body)).is_empty()
+            }
+            _ => false,
+        };
+        if !same {
+            return Ok(Some(b));
+        }
+    }
+    Ok(None)
 }

@@ -91,6 +91,12 @@ fn epoch_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+fn epoch_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
 /// 0–250 ms, so that parallel workers do not all wake at once.
 fn jitter() -> Duration {
     let n = SystemTime::now()
@@ -233,11 +239,14 @@ impl Client {
             let wait = {
                 let mut w = self.window.lock().expect("rate window");
                 match (w.remaining, w.reset) {
+                    // Wait until the reset instant itself (to the millisecond), not the
+                    // whole second after it: rounding up cost up to 2 s per window.
                     (Some(rem), Some(reset))
-                        if rem <= self.policy.reserve && reset >= epoch_now() =>
+                        if rem <= self.policy.reserve && reset * 1000 > epoch_ms() =>
                     {
                         Some(
-                            Duration::from_secs(reset + 1 - epoch_now()).min(self.policy.max_wait)
+                            Duration::from_millis(reset * 1000 - epoch_ms())
+                                .min(self.policy.max_wait)
                                 + jitter(),
                         )
                     }
@@ -252,7 +261,7 @@ impl Client {
             self.note(1, &format!("pacing: {:.1} s until Okta's rate-limit window resets (X-Rate-Limit-Remaining is low)", d.as_secs_f64()));
             std::thread::sleep(d);
             let mut w = self.window.lock().expect("rate window");
-            if w.reset.is_some_and(|r| r < epoch_now()) {
+            if w.reset.is_some_and(|r| r * 1000 <= epoch_ms()) {
                 w.remaining = None;
             }
         }
