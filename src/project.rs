@@ -253,6 +253,10 @@ fn load_locales(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Lo
             );
             continue;
         }
+        if let Some(d) = escapes_project(root, &rel) {
+            diags.push(d);
+            continue;
+        }
         let Some(file) = read_source(root, &rel, diags) else {
             continue;
         };
@@ -280,6 +284,10 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<Arc<SourceFile>> 
             Diagnostic::error("P003", "the project has no `templates/` folder")
                 .help("create `templates/sign-in.html`; `signin-pages init` writes a starter"),
         );
+        return Vec::new();
+    }
+    if let Some(d) = escapes_project(root, "templates") {
+        diags.push(d);
         return Vec::new();
     }
     let Ok(canonical_dir) = dir.canonicalize() else {
@@ -384,6 +392,23 @@ fn reserved_in_values(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
         .at(loc)
         .help("remove the control character from the value"),
     );
+}
+
+/// A P006 diagnostic when `rel` (a file or folder of the project) resolves outside the
+/// project through a link: a build must not read, and then publish, other files.
+fn escapes_project(root: &Path, rel: &str) -> Option<Diagnostic> {
+    let (Ok(real_root), Ok(real)) = (root.canonicalize(), root.join(rel).canonicalize()) else {
+        return None;
+    };
+    (!real.starts_with(&real_root)).then(|| {
+        let file = Arc::new(SourceFile::new(rel, ""));
+        Diagnostic::error(
+            "P006",
+            format!("`{rel}` is a link that leads outside the project"),
+        )
+        .at(Location::line(&file, 1))
+        .help("copy the files into the project instead of linking to them")
+    })
 }
 
 /// Every file below `dir`, following links (their targets are checked by the caller),

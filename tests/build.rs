@@ -362,3 +362,36 @@ fn rebuilds_reuse_files_instead_of_creating_them() {
     assert!(!p.exists("dist/dev"));
     assert!(p.exists("dist/prod/Acme/sign-in.html"));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_templates_or_locale_link_out_of_the_project_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(outside.path().join("tpl")).unwrap();
+    std::fs::write(
+        outside.path().join("tpl/sign-in.html"),
+        "<p>from elsewhere</p>\n",
+    )
+    .unwrap();
+    std::fs::write(outside.path().join("fr.toml"), "[kmsi]\ntitle = \"x\"\n").unwrap();
+    let p = Project::empty().file("signin-pages.toml", "[project]\nname = \"t\"\nlocales = [\"en\", \"fr\"]\n[environments.prod]\n[[brands]]\nname = \"B\"\n");
+    std::fs::create_dir_all(p.path().join("locales")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("tpl"), p.path().join("templates")).unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("fr.toml"),
+        p.path().join("locales/fr.toml"),
+    )
+    .unwrap();
+    let out = p.run(&["build"]);
+    assert_eq!(code(&out), 1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("`templates` is a link that leads outside the project"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`locales/fr.toml` is a link that leads outside the project"),
+        "{err}"
+    );
+    assert!(!p.exists("dist"));
+}
