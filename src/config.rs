@@ -419,17 +419,6 @@ pub fn valid_widget_version(v: &str) -> bool {
     }
 }
 
-/// The (major, minor) a version spec can resolve to at the lowest, for checks such as
-/// "the KMSI prompt needs 7.13". `*` and `^N` resolve to the newest, so they give `None`
-/// for "no lower bound known".
-pub fn widget_version_floor(v: &str) -> Option<(u32, u32)> {
-    if v == "*" || v.starts_with('^') {
-        return None;
-    }
-    let (major, minor) = v.split_once('.').unwrap_or((v, "0"));
-    Some((major.parse().ok()?, minor.parse().ok()?))
-}
-
 /// A BCP 47-like locale tag: `en`, `fr`, `pt-BR`, `zh-Hant`.
 pub fn valid_locale(l: &str) -> bool {
     let mut parts = l.split('-');

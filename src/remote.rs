@@ -168,7 +168,8 @@ pub fn save_backup(
         brand_dir,
         brand_id,
     } = *of;
-    let name = format!("{}-{}-{}.json", timestamp(), page.segment(), slot.segment());
+    let taken = timestamp();
+    let name = format!("{taken}-{}-{}.json", page.segment(), slot.segment());
     let path = backup_dir(root, env, brand_dir).join(name);
     let doc = json!({
         "brand": brand,
@@ -176,7 +177,7 @@ pub fn save_backup(
         "environment": env,
         "page": page.segment(),
         "slot": slot.segment(),
-        "takenAt": timestamp(),
+        "takenAt": taken,
         "body": current.cloned().unwrap_or(Value::Null),
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("backups serialize");

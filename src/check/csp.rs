@@ -12,7 +12,6 @@ use std::ops::Range;
 use ego_tree::NodeId;
 use scraper::ElementRef;
 
-use super::page::stub;
 use super::{Ctx, Page, finding};
 use crate::config::CspMode;
 use crate::diag::Diagnostic;
@@ -320,20 +319,20 @@ fn resources(scan: &Scan<'_>) -> Vec<Ref> {
     // url(…) in style attributes.
     for el in page.select("[style]") {
         if let Some(v) = scan.attr(&el, "style").and_then(|a| a.value.clone()) {
-            css_refs(&scan.stub, v, &mut refs);
+            css_refs(scan.stub, v, &mut refs);
         }
     }
     // url(…), @font-face and @import in <style>; connections in inline scripts.
     for el in page.select("style") {
         if let Some(r) = scan.content(&el) {
-            css_refs(&scan.stub, r, &mut refs);
+            css_refs(scan.stub, r, &mut refs);
         }
     }
     for el in page.select("script") {
         if is_inline_script(&el)
             && let Some(r) = scan.content(&el)
         {
-            js_refs(&scan.stub, r, &mut refs);
+            js_refs(scan.stub, r, &mut refs);
         }
     }
     refs.sort_by_key(|r| r.range.start);
@@ -943,7 +942,7 @@ const RAW_TEXT: &[&str] = &[
 /// The page's stubbed text, its start tags and which element each belongs to.
 struct Scan<'p> {
     page: &'p Page,
-    stub: String,
+    stub: &'p str,
     lower: String,
     tags: Vec<StartTag>,
     of: HashMap<NodeId, usize>,
@@ -951,9 +950,10 @@ struct Scan<'p> {
 
 impl<'p> Scan<'p> {
     fn new(page: &'p Page) -> Scan<'p> {
-        let stub = stub(&page.rendered.text);
+        // The page was parsed on this stub: reuse it rather than stubbing again.
+        let stub = page.stubbed.as_str();
         let lower = stub.to_ascii_lowercase();
-        let tags = start_tags(&stub, &lower);
+        let tags = start_tags(stub, &lower);
         // (line of `>`, name) → tags, in text order.
         let mut by_line: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
         for (i, t) in tags.iter().enumerate() {

@@ -74,6 +74,8 @@ pub struct Page {
     lines: HashMap<NodeId, usize>,
     /// html5ever's parse errors with the line they were seen on.
     pub errors: Vec<(usize, Cow<'static, str>)>,
+    /// The rendered text with Okta's tags stubbed (same length), as it was parsed.
+    pub stubbed: String,
 }
 
 impl Page {
@@ -90,6 +92,7 @@ impl Page {
             html,
             lines,
             errors,
+            stubbed,
         }
     }
 
