@@ -8,6 +8,11 @@
 // `OktaError` carries everything Okta said (code, summary, causes, id) and our advice;
 // it is returned rarely and read by people, so its size does not matter.
 #![allow(clippy::result_large_err)]
+// Every print goes through `out` (never a panic on a closed pipe).
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+pub mod out;
 
 pub mod check;
 pub mod cli;

@@ -31,12 +31,12 @@ pub(crate) fn execute(g: &GlobalArgs, a: &BackupsArgs) -> Outcome {
         }
     }
     if rows.is_empty() {
-        eprintln!(
+        errln!(
             "no backups yet: they are taken before every write by deploy, rollback and kmsi apply"
         );
         return Outcome::Success;
     }
-    print!(
+    out!(
         "{}",
         table(&["env", "brand", "page", "slot", "held", "backup"], &rows)
     );

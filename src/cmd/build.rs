@@ -26,7 +26,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &BuildArgs) -> Outcome {
     let dist = a.out.clone().unwrap_or_else(|| g.project.join("dist"));
     let filtered = filter.env.is_some() || filter.brand.is_some();
     if let Err(e) = emit::write_dist(&dist, &compiled.outputs, filtered) {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         status(g, "build failed: dist/ is as it was");
         return Outcome::Failure;
     }

@@ -26,7 +26,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         Ok(o) => o,
         Err(errors) => {
             for e in errors {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
             }
             return Outcome::Failure;
         }
@@ -37,7 +37,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         "preview"
     };
     if a.dry_run {
-        println!(
+        outln!(
             "plan for {} → {slot} (dry run: nothing is written)",
             env.name
         );
@@ -45,16 +45,16 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
             if o.changes.is_empty() {
                 continue;
             }
-            println!("{} / {}:", o.brand, page_name(o.page));
+            outln!("{} / {}:", o.brand, page_name(o.page));
             for c in &o.changes {
                 if c.field == "pageContent" {
-                    println!(
+                    outln!(
                         "  pageContent: changes ({} → {} bytes)",
                         c.old.as_str().map_or(0, str::len),
                         c.new.as_str().map_or(0, str::len)
                     );
                 } else {
-                    println!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
+                    outln!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
                 }
             }
         }
@@ -85,7 +85,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
             ]
         })
         .collect();
-    print!(
+    out!(
         "{}",
         table(&["brand", "page", "action", "result", "detail"], &rows)
     );
@@ -118,7 +118,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
     } else {
         let mut names = failed.clone();
         names.dedup();
-        eprintln!(
+        errln!(
             "error: not done for: {} (rerun the same command: what was done is skipped)",
             names.join(", ")
         );

@@ -22,7 +22,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         Ok(r) => r,
         Err(errors) => {
             for e in errors {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
             }
             return Outcome::Failure;
         }
@@ -32,14 +32,14 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         match r {
             Err(e) => {
                 failed = true;
-                eprintln!("error: {brand} / {}: {e}", page_name(page));
+                errln!("error: {brand} / {}: {e}", page_name(page));
             }
             Ok(changes) if changes.is_empty() => {
-                println!("{brand} / {}: no change", page_name(page))
+                outln!("{brand} / {}: no change", page_name(page))
             }
             Ok(changes) => {
                 differ = true;
-                println!(
+                outln!(
                     "{brand} / {}: {} field{} differ",
                     page_name(page),
                     changes.len(),
@@ -48,7 +48,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
                 for c in changes {
                     if c.field == "pageContent" {
                         let path = format!("{}/{}", slot.segment(), page_name(page));
-                        print!(
+                        out!(
                             "{}",
                             unified_diff(
                                 c.old.as_str().unwrap_or(""),
@@ -57,7 +57,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
                             )
                         );
                     } else {
-                        println!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
+                        outln!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
                     }
                 }
             }

@@ -6,13 +6,13 @@ use crate::render::closest;
 pub(crate) fn execute(a: &ExplainArgs) -> Outcome {
     let Some(code) = &a.code else {
         for r in RULES {
-            println!("{}  {:<7}  {}", r.code, r.severity.as_str(), r.title);
+            outln!("{}  {:<7}  {}", r.code, r.severity.as_str(), r.title);
         }
         return Outcome::Success;
     };
     match rules::find(code) {
         Some(rule) => {
-            print!("{}", rules::explain(rule));
+            out!("{}", rules::explain(rule));
             Outcome::Success
         }
         None => {
@@ -20,8 +20,8 @@ pub(crate) fn execute(a: &ExplainArgs) -> Outcome {
             let hint = closest(&upper, RULES.iter().map(|r| r.code))
                 .map(|c| format!(" (did you mean {c}?)"))
                 .unwrap_or_default();
-            eprintln!("error: `{code}` is not a signin-pages rule code{hint}");
-            eprintln!("help: `signin-pages explain` lists every code");
+            errln!("error: `{code}` is not a signin-pages rule code{hint}");
+            errln!("help: `signin-pages explain` lists every code");
             Outcome::Failure
         }
     }

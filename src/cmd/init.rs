@@ -19,7 +19,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &InitArgs) -> Outcome {
             Outcome::Success
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             Outcome::Failure
         }
     }

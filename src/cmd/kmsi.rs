@@ -41,7 +41,7 @@ pub(crate) fn load(g: &GlobalArgs, env: &str) -> Option<(Project, usize)> {
                 .iter()
                 .map(|e| e.name.as_str())
                 .collect();
-            eprintln!(
+            errln!(
                 "error: no environment named `{env}` in signin-pages.toml (it has: {})",
                 names.join(", ")
             );
@@ -54,7 +54,7 @@ fn connect(g: &GlobalArgs, project: &Project, env: usize) -> Option<Client> {
     match crate::remote::connect(project, &project.config.environments[env], g.verbose) {
         Ok(c) => Some(c),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             None
         }
     }
@@ -88,15 +88,13 @@ fn prepare(g: &GlobalArgs, env: &str) -> Result<Option<Prepared>, Outcome> {
     };
     let client = connect(g, &project, i).ok_or(Outcome::Failure)?;
     let org = kmsi::fetch(&client, &k).map_err(|e| {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         Outcome::Failure
     })?;
     let (plan, diags) = kmsi::plan(&project.config.file, &k, &org);
     report(g, &diags.clone().finish(), Format::Human);
     if diags.has_errors() {
-        eprintln!(
-            "error: [kmsi] cannot be applied to this org as written: nothing was sent to Okta"
-        );
+        errln!("error: [kmsi] cannot be applied to this org as written: nothing was sent to Okta");
         return Err(Outcome::Failure);
     }
     let pre = PreAuth::new(&k, &project.templates);
@@ -114,7 +112,7 @@ fn plan(g: &GlobalArgs, a: &KmsiPlanArgs) -> Outcome {
         Ok(Some(p)) => p,
         Ok(None) => {
             if a.format == OutputFormat::Json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&json!({"environment": a.env, "changed": false, "changes": [], "rules": [], "notes": ["no [kmsi] for this environment"]})).expect("JSON")
                 );
@@ -167,7 +165,7 @@ fn apply(g: &GlobalArgs, a: &KmsiApplyArgs) -> Outcome {
             "rules": done.iter().map(done_json).collect::<Vec<_>>(),
         })),
         OutputFormat::Human => {
-            println!();
+            outln!();
             print_done(&done);
             pre_auth_reminder(&p.pre);
         }
@@ -190,13 +188,13 @@ pub(crate) fn print_done(done: &[Done]) {
             ]
         })
         .collect();
-    print!(
+    out!(
         "{}",
         table(&["policy", "rule", "action", "result", "detail"], &rows)
     );
     for d in done {
         if let Some(e) = &d.error {
-            eprintln!(
+            errln!(
                 "error: {} `{}` / rule `{}`: {e}",
                 d.kind.label(),
                 d.policy,
@@ -216,7 +214,7 @@ pub(crate) fn finish(done: &[Done], command: &str) -> Outcome {
     if failed.is_empty() {
         Outcome::Success
     } else {
-        eprintln!(
+        errln!(
             "error: not done for: {} (rerun `{command}`: what was done is skipped)",
             failed.join(", ")
         );
@@ -237,7 +235,7 @@ fn done_json(d: &Done) -> Value {
 }
 
 fn print_json(v: &Value) {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(v).expect("JSON serializes")
     );
@@ -271,7 +269,7 @@ fn shown(field: &str, v: &Value) -> String {
 
 fn print_plan(p: &Prepared, dry_run: bool) {
     let plan = &p.plan;
-    println!(
+    outln!(
         "KMSI plan for {} ({}){}",
         p.env_name(),
         p.client.base(),
@@ -293,14 +291,14 @@ fn print_plan(p: &Prepared, dry_run: bool) {
             .as_ref()
             .map(|n| format!(" ({n})"))
             .unwrap_or_default();
-        println!(
+        outln!(
             "{} \"{}\" › rule \"{}\": {what}{note}",
             s.kind.label(),
             s.policy,
             s.rule
         );
         for c in &s.changes {
-            println!(
+            outln!(
                 "  {}: {} → {}",
                 c.field,
                 shown(&c.field, &c.old),
@@ -309,7 +307,7 @@ fn print_plan(p: &Prepared, dry_run: bool) {
         }
     }
     for n in &plan.notes {
-        println!("note: {n}");
+        outln!("note: {n}");
     }
     let (up, cr, same, skip) = (
         plan.count(Action::Update),
@@ -331,15 +329,15 @@ fn print_plan(p: &Prepared, dry_run: bool) {
         parts.push(format!("{skip} skipped"));
     }
     if plan.steps.is_empty() {
-        println!("no rule is managed");
+        outln!("no rule is managed");
     } else if !plan.has_changes() {
-        println!(
+        outln!(
             "nothing to change ({} rule{} as asked)",
             same,
             if same == 1 { "" } else { "s" }
         );
     } else {
-        println!("rules: {}", parts.join(", "));
+        outln!("rules: {}", parts.join(", "));
     }
 }
 
@@ -347,15 +345,15 @@ fn print_pre_auth(pre: &PreAuth) {
     let Some(on) = pre.asked else {
         return;
     };
-    println!();
-    println!(
+    outln!();
+    outln!(
         "Pre-authentication KMSI (`pre_auth = {on}`) is an org setting with no API: signin-pages cannot change it."
     );
     for (i, step) in kmsi::pre_auth_steps(on).iter().enumerate() {
-        println!("  {}. {step}", i + 1);
+        outln!("  {}. {step}", i + 1);
     }
     if on {
-        println!(
+        outln!(
             "  It uses the MFA lifetime of the global session policy rule (`[kmsi.session] mfa_lifetime_minutes`)."
         );
     }
@@ -364,9 +362,10 @@ fn print_pre_auth(pre: &PreAuth) {
 
 fn hidden_checkbox_warnings(pre: &PreAuth) {
     for h in &pre.hidden {
-        eprintln!(
+        errln!(
             "warning: {}:{}: the page hides the pre-authentication checkbox (`showKeepMeSignedIn` is false) while `[kmsi] pre_auth = true`: users cannot choose to stay signed in",
-            h.file, h.line
+            h.file,
+            h.line
         );
     }
 }
@@ -374,7 +373,7 @@ fn hidden_checkbox_warnings(pre: &PreAuth) {
 /// After `apply`: pre-authentication KMSI is not something it could do.
 fn pre_auth_reminder(pre: &PreAuth) {
     if let Some(on) = pre.asked {
-        println!(
+        outln!(
             "\nreminder: pre-authentication KMSI (`pre_auth = {on}`) is an org setting with no API; `kmsi plan` prints the Admin Console steps"
         );
         hidden_checkbox_warnings(pre);
@@ -392,14 +391,14 @@ fn reset(g: &GlobalArgs, a: &KmsiResetArgs) -> Outcome {
     let user = match kmsi::find_user(&client, &a.user) {
         Ok(Some(u)) => u,
         Ok(None) => {
-            eprintln!(
+            errln!(
                 "error: the org of `{env}` has no user with the login or id `{}`",
                 a.user
             );
             return Outcome::Failure;
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Outcome::Failure;
         }
     };
@@ -411,12 +410,12 @@ fn reset(g: &GlobalArgs, a: &KmsiResetArgs) -> Outcome {
     let who = format!("{} ({})", user.login, user.id);
     if !a.yes {
         if !std::io::stdin().is_terminal() {
-            eprintln!(
+            errln!(
                 "error: not confirmed: pass --yes to {what} {who} in `{env}` without a question"
             );
             return Outcome::Failure;
         }
-        eprint!(
+        err!(
             "{} {who} in `{env}`? They sign in again, with MFA, and see the Keep me signed in prompt. [y/N] ",
             capitalize(what)
         );
@@ -424,13 +423,13 @@ fn reset(g: &GlobalArgs, a: &KmsiResetArgs) -> Outcome {
         let mut line = String::new();
         let _ = std::io::stdin().lock().read_line(&mut line);
         if !matches!(line.trim().to_lowercase().as_str(), "y" | "yes") {
-            eprintln!("not done");
+            errln!("not done");
             return Outcome::Failure;
         }
     }
     match kmsi::clear_sessions(&client, &user.id, a.revoke_tokens) {
         Ok(()) => {
-            println!(
+            outln!(
                 "cleared the sessions of {who}{}: their next sign-in asks for MFA and shows the Keep me signed in prompt again",
                 if a.revoke_tokens {
                     " and revoked their OAuth tokens"
@@ -441,7 +440,7 @@ fn reset(g: &GlobalArgs, a: &KmsiResetArgs) -> Outcome {
             Outcome::Success
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             Outcome::Failure
         }
     }

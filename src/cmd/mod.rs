@@ -74,9 +74,9 @@ pub(crate) fn report(g: &GlobalArgs, diags: &Diagnostics, format: Format) {
     };
     let text = diag::render(&shown, format, g.color);
     if format == Format::Human {
-        eprint!("{text}");
+        err!("{text}");
     } else {
-        print!("{text}");
+        out!("{text}");
     }
 }
 
@@ -88,7 +88,7 @@ pub(crate) fn conclude(g: &GlobalArgs, result: Result<String, String>) -> Outcom
             Outcome::Success
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             Outcome::Failure
         }
     }
@@ -97,6 +97,6 @@ pub(crate) fn conclude(g: &GlobalArgs, result: Result<String, String>) -> Outcom
 /// A one-line status on stderr, unless `--quiet`.
 pub(crate) fn status(g: &GlobalArgs, line: &str) {
     if !g.quiet {
-        eprintln!("{line}");
+        errln!("{line}");
     }
 }

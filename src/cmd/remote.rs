@@ -17,7 +17,7 @@ pub(crate) fn build_for(g: &GlobalArgs, r: &RemoteArgs) -> Option<Compiled> {
     let compiled = compile::compile(&g.project, &filter, Options::default());
     report(g, &compiled.diags, Format::Human);
     if compiled.diags.has_errors() {
-        eprintln!("error: the build has errors: nothing was sent to Okta");
+        errln!("error: the build has errors: nothing was sent to Okta");
         return None;
     }
     Some(compiled)
@@ -40,7 +40,7 @@ pub(crate) fn client_for(
     match crate::remote::connect(project, env, g.verbose) {
         Ok(c) => Some(c),
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             None
         }
     }

@@ -10,14 +10,14 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
         return policies(g, a);
     }
     let Some(brand_name) = a.brand.as_deref() else {
-        eprintln!("error: name the brand with --brand, or restore policy rules with --policies");
+        errln!("error: name the brand with --brand, or restore policy rules with --policies");
         return Outcome::Failure;
     };
     let Some(project) = crate::cmd::remote::load_project(g) else {
         return Outcome::Failure;
     };
     let Some(env) = project.config.environments.iter().find(|e| e.name == a.env) else {
-        eprintln!(
+        errln!(
             "error: no environment named `{}` in signin-pages.toml",
             a.env
         );
@@ -29,7 +29,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
         .iter()
         .find(|b| b.name.get_ref() == brand_name)
     else {
-        eprintln!("error: no brand named `{brand_name}` in signin-pages.toml");
+        errln!("error: no brand named `{brand_name}` in signin-pages.toml");
         return Outcome::Failure;
     };
     let backups = remote::list_backups(&project.root, &env.name, &brand.dir);
@@ -56,13 +56,13 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
             }
             Ok(None) => None,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return Outcome::Failure;
             }
         },
     };
     let Some(backup) = chosen else {
-        eprintln!(
+        errln!(
             "error: {} for {} / {}",
             if a.to.is_some() {
                 "no such backup"
@@ -72,9 +72,10 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
             env.name,
             brand_name
         );
-        eprintln!(
+        errln!(
             "help: `signin-pages backups list --env {} --brand \"{}\"` shows them",
-            env.name, brand_name
+            env.name,
+            brand_name
         );
         return Outcome::Failure;
     };
@@ -87,7 +88,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
         "customized" => Slot::Customized,
         "preview" => Slot::Preview,
         other => {
-            eprintln!(
+            errln!(
                 "error: backup {} is of slot `{other}`, which cannot be restored",
                 backup.file_name
             );
@@ -153,8 +154,8 @@ fn policies(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
     let chosen = match kmsi::select_backups(&all, a.to.as_deref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e} for {}", env.name);
-            eprintln!(
+            errln!("error: {e} for {}", env.name);
+            errln!(
                 "help: `kmsi apply` saves each rule it changes under .signin-pages/backups/{}/policies/",
                 env.name
             );

@@ -14,15 +14,15 @@ pub(crate) fn execute(g: &GlobalArgs, a: &ServeArgs) -> Outcome {
     let preview = match Preview::start(&g.project, options) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Outcome::Failure;
         }
     };
     let url = preview.url();
     // On stdout, always: scripts read the URL (and the port `--port 0` picked) from it.
-    println!("Serving the preview at {url} (Ctrl-C to stop)");
+    outln!("Serving the preview at {url} (Ctrl-C to stop)");
     if !a.host.is_loopback() {
-        eprintln!(
+        errln!(
             "warning: listening on {}: other machines can reach the preview",
             preview.addr()
         );
@@ -48,6 +48,6 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn()
     {
-        eprintln!("warning: cannot open a browser ({program}: {e}); open {url} yourself");
+        errln!("warning: cannot open a browser ({program}: {e}); open {url} yourself");
     }
 }

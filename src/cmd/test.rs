@@ -14,7 +14,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &TestArgs) -> Outcome {
     let changes = emit::compare_snapshots(&g.project, &compiled.outputs);
     if a.accept {
         if let Err(e) = emit::accept_snapshots(&g.project, &compiled.outputs, &changes) {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Outcome::Failure;
         }
         status(
@@ -29,11 +29,11 @@ pub(crate) fn execute(g: &GlobalArgs, a: &TestArgs) -> Outcome {
     }
     for c in &changes {
         match c {
-            SnapshotChange::New { path } => println!("new: {path} (no snapshot yet)"),
+            SnapshotChange::New { path } => outln!("new: {path} (no snapshot yet)"),
             SnapshotChange::Stale { path } => {
-                println!("stale: {path} (the project no longer produces it)")
+                outln!("stale: {path} (the project no longer produces it)")
             }
-            SnapshotChange::Changed { diff, .. } => print!("{diff}"),
+            SnapshotChange::Changed { diff, .. } => out!("{diff}"),
         }
     }
     let files: usize = compiled.outputs.iter().map(|o| o.files().len()).sum();

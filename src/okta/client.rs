@@ -156,7 +156,7 @@ impl Client {
 
     fn note(&self, level: u8, text: &str) {
         if self.verbose >= level {
-            eprintln!("  {text}");
+            errln!("  {text}");
         }
     }
 

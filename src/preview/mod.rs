@@ -150,7 +150,7 @@ impl Preview {
             match watch::Watcher::start(root, move |changed| shared.recompile(&changed)) {
                 Ok(w) => Some(w),
                 Err(e) => {
-                    eprintln!(
+                    errln!(
                         "warning: cannot watch {} for changes ({e}): pages will not reload by themselves",
                         root.display()
                     );
@@ -288,7 +288,7 @@ fn accept_loop(server: &tiny_http::Server, shared: &Arc<Shared>) {
             .name("preview-request".into())
             .spawn(move || shared.handle(request));
         if let Err(e) = spawned {
-            eprintln!("warning: cannot start a thread for a request: {e}");
+            errln!("warning: cannot start a thread for a request: {e}");
         }
     }
 }
@@ -429,12 +429,12 @@ impl Shared {
         let (errors, warnings) = site.counts();
         if errors > 0 {
             let same = previous.is_some_and(|p| p.diag_text == site.diag_text);
-            eprintln!(
+            errln!(
                 "{what}: {errors} error{} (the pages show them; they reload by themselves once fixed)",
                 plural(errors)
             );
             if !same {
-                eprint!("{}", site.render_diags(self.options.color));
+                err!("{}", site.render_diags(self.options.color));
             }
         } else if !q {
             let w = if warnings > 0 {
@@ -445,7 +445,7 @@ impl Shared {
             } else {
                 String::new()
             };
-            eprintln!("{what}{w}");
+            errln!("{what}{w}");
         }
     }
 
@@ -572,7 +572,7 @@ impl Shared {
         let site = self.current();
         for report in csp::parse_reports(body) {
             let report = site.locate_report(report);
-            eprint!("{}", report.describe());
+            err!("{}", report.describe());
             self.events.send(
                 "csp",
                 &serde_json::to_string(&report).expect("reports serialize"),
