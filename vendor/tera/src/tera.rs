@@ -84,9 +84,21 @@ pub struct Tera {
     delimiters: Delimiters,
     /// Fallback prefixes to try when a template is not found by exact name.
     fallback_prefixes: Vec<Cow<'static, str>>,
+    /// signin-pages patch: see [`Tera::set_interrupt`].
+    pub(crate) interrupt: Option<fn() -> Option<String>>,
 }
 
 impl Tera {
+    /// signin-pages patch. `check` is called before every iteration of every loop (`for`
+    /// loops and list comprehensions); when it returns a message, the render stops with a
+    /// rendering error carrying that message and pointing at the loop's expression.
+    /// Tera's loops call nothing else a caller controls, so without this a template that
+    /// loops 10^10 times without writing cannot be stopped. `None` (the default) checks
+    /// nothing.
+    pub fn set_interrupt(&mut self, check: Option<fn() -> Option<String>>) {
+        self.interrupt = check;
+    }
+
     /// Create a new instance of Tera. Equivalent of `Tera::default()`.
     pub fn new() -> Self {
         Self::default()
@@ -1545,6 +1557,7 @@ impl Default for Tera {
             components: HashMap::new(),
             delimiters: Delimiters::default(),
             fallback_prefixes: Vec::new(),
+            interrupt: None,
         };
         tera.register_builtin_filters();
         tera.register_builtin_tests();

@@ -272,7 +272,8 @@ impl Compiler {
                 }
                 self.temp_variables.push(loop_vars);
 
-                let start_idx = self.chunk.add(Instruction::Iterate(0), None) as usize;
+                // signin-pages patch: the span lets an interrupted loop be named.
+                let start_idx = self.chunk.add(Instruction::Iterate(0), Some(span)) as usize;
                 let cond_skip_idx = if let Some(c) = list_comp.condition {
                     self.compile_expr(c);
                     Some(self.chunk.add(Instruction::PopJumpIfFalse(0), None) as usize)
@@ -529,6 +530,8 @@ impl Compiler {
                 self.compile_block(b);
             }
             Node::ForLoop(forloop) => {
+                // signin-pages patch: the span lets an interrupted loop be named.
+                let target_span = forloop.target.span().clone();
                 self.compile_expr(forloop.target);
                 self.chunk
                     .add(Instruction::StartIterate(forloop.key.is_some()), None);
@@ -542,7 +545,9 @@ impl Compiler {
                 }
                 self.temp_variables.push(loop_vars);
 
-                let start_idx = self.chunk.add(Instruction::Iterate(0), None) as usize;
+                let start_idx = self
+                    .chunk
+                    .add(Instruction::Iterate(0), Some(target_span)) as usize;
                 self.processing_bodies.push(ProcessingBody::Loop(start_idx));
 
                 for node in forloop.body {

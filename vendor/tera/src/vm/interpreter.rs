@@ -675,6 +675,15 @@ impl<'tera> VirtualMachine<'tera> {
                             ip = *end_ip;
                             continue;
                         }
+                        // signin-pages patch: let the caller stop a render that runs away.
+                        if let Some(check) = self.tera.interrupt
+                            && let Some(msg) = check()
+                        {
+                            rendering_error!(msg, current_ip..=current_ip);
+                        }
+                        let Some(for_loop) = state.for_loops.last_mut() else {
+                            unreachable!("the loop was just seen");
+                        };
                         for_loop.advance();
                         for_loop.end_ip = *end_ip;
                     }
