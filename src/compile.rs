@@ -82,17 +82,18 @@ pub fn compile(root: &Path, filter: &Filter, options: Options) -> Compiled {
     };
     let targets = plan::targets(&project.config, filter, &mut diags);
     diags.extend(check::project_wide(&project));
-    let outputs = match Engine::new(&project.templates) {
-        Ok(engine) => {
-            let (outputs, target_diags) = render_all(&project, &engine, &targets, options);
-            diags.extend(target_diags);
-            outputs
-        }
-        Err(d) => {
-            diags.extend(d);
-            Vec::new()
-        }
-    };
+    let outputs =
+        match Engine::new(&project.templates).map(|e| e.with_limits(project.config.render)) {
+            Ok(engine) => {
+                let (outputs, target_diags) = render_all(&project, &engine, &targets, options);
+                diags.extend(target_diags);
+                outputs
+            }
+            Err(d) => {
+                diags.extend(d);
+                Vec::new()
+            }
+        };
     let diags: Diagnostics = check::apply_policy(&project, diags.into_vec())
         .into_iter()
         .collect();

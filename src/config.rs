@@ -37,6 +37,16 @@ struct RawConfig {
     #[serde(default)]
     check: RawCheck,
     kmsi: Option<RawKmsi>,
+    #[serde(default)]
+    render: RawRender,
+}
+
+/// `[render]`: what one page may cost to render (see [`crate::budget`]).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRender {
+    time_budget: Option<Spanned<String>>,
+    output_budget: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -327,6 +337,8 @@ pub struct Config {
     /// `[check] allow` / `deny`: rule codes to silence / to treat as errors.
     pub allow: Vec<String>,
     pub deny: Vec<String>,
+    /// `[render]`: the time and output budgets of one page.
+    pub render: crate::budget::Limits,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -738,6 +750,34 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
         }
     }
 
+    // [render]
+    let mut render = crate::budget::Limits::default();
+    if let Some(t) = &raw.render.time_budget {
+        match crate::budget::parse_time(t.get_ref()) {
+            Ok(d) => render.time = d,
+            Err(why) => diags.push(err(
+                t.span(),
+                format!("time_budget: {why}"),
+                "write a duration such as `\"2s\"` or `\"500ms\"` (the default is 2 s)",
+            )),
+        }
+    }
+    if let Some(o) = &raw.render.output_budget {
+        let text = match o.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(n) => n.to_string(),
+            other => format!("a {}", other.type_str()),
+        };
+        match crate::budget::parse_size(&text) {
+            Ok(n) => render.output = n,
+            Err(why) => diags.push(err(
+                o.span(),
+                format!("output_budget: {why}"),
+                "write a size such as `\"16MiB\"` or `\"512KiB\"` (the default is 16 MiB)",
+            )),
+        }
+    }
+
     if diags.count(crate::diag::Severity::Error) > before {
         return None;
     }
@@ -765,6 +805,7 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
             .iter()
             .map(|c| c.get_ref().to_ascii_uppercase())
             .collect(),
+        render,
     })
 }
 

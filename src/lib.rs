@@ -14,6 +14,7 @@
 #[macro_use]
 pub mod out;
 
+pub mod budget;
 pub mod check;
 pub mod cli;
 pub mod cmd;

@@ -5,6 +5,7 @@
 mod support;
 
 mod bad_inputs;
+mod budgets;
 mod build;
 mod checks;
 mod config_errors;

@@ -90,6 +90,7 @@ pub fn target(
         pages.push((PageKind::Error, "error.html", html));
     }
     for (kind, name, html) in pages {
+        out.extend(page_size(project, name, html));
         let page = Page::parse(
             &format!("dist/{dir}/{name}"),
             html,
@@ -109,6 +110,39 @@ pub fn target(
         secrets::check(&page, &mut out);
     }
     out
+}
+
+/// Past this, a page is refused before any request (O008): Okta documents no limit for
+/// `pageContent`; 2 MiB is the largest upload it takes anywhere in a brand (the
+/// background image) and three times the largest page known in use.
+pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
+/// Past this, a page is "very large" (O009): pages are usually a few kilobytes.
+pub const LARGE_PAGE_BYTES: usize = 512 * 1024;
+
+/// O008/O009: the size of a rendered page, at the top of its template.
+fn page_size(project: &Project, name: &str, html: &str) -> Option<Diagnostic> {
+    let size = html.len();
+    let (code, limit) = if size > MAX_PAGE_BYTES {
+        ("O008", MAX_PAGE_BYTES)
+    } else if size > LARGE_PAGE_BYTES {
+        ("O009", LARGE_PAGE_BYTES)
+    } else {
+        return None;
+    };
+    let human = crate::budget::human_bytes;
+    let d = finding(
+        code,
+        format!(
+            "the rendered {name} is {} (more than {})",
+            human(size as u64),
+            human(limit as u64)
+        ),
+    )
+    .help("move images, fonts and scripts out of the page: images to the theme or a CDN listed in `[csp] src_list`");
+    Some(match sources_for(project, name).first() {
+        Some(t) if t.path == format!("templates/{name}") => d.at(crate::diag::Location::line(t, 1)),
+        _ => d,
+    })
 }
 
 /// `[check] allow` drops findings, `deny` makes them errors.

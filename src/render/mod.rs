@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
+use crate::budget::{self, Exceeded, Limits};
 use crate::diag::{Diagnostic, Location};
 use crate::source::SourceFile;
 
@@ -23,6 +24,8 @@ pub struct Engine {
     tera: Tera,
     /// Tera template name → the source file it came from.
     sources: HashMap<String, Arc<SourceFile>>,
+    /// What one page may cost to render.
+    limits: Limits,
 }
 
 /// The template name Tera knows a `templates/…` file by.
@@ -64,7 +67,48 @@ fn new_tera() -> Tera {
     let mut tera = Tera::new();
     tera.autoescape_on([".html", ".htm", ".xml"]);
     tera.register_filter(JS_FILTER, js_filter);
+    tera.set_interrupt(Some(budget::interrupt));
     tera
+}
+
+/// A render that ran out of budget: which budget, and the loop iterations it got through.
+struct Stopped {
+    exceeded: Exceeded,
+    iterations: u64,
+}
+
+/// Render `name` with `tera` under `limits`.
+fn render_budgeted(
+    tera: &Tera,
+    name: &str,
+    context: &tera::Context,
+    limits: &Limits,
+) -> Result<String, (tera::Error, Option<Stopped>)> {
+    let guard = budget::Guard::start(*limits);
+    let mut out = budget::Capped::new(limits, 16 * 1024);
+    let result = tera.render_to(name, context, &mut out);
+    let (exceeded, iterations) = guard.outcome();
+    drop(guard);
+    // The writer lets a little past the budget through so that the loop hook can name
+    // the loop; a page that ends within that slack is still over.
+    let exceeded = exceeded.or((out.buf.len() > limits.output).then_some(Exceeded::Output));
+    match (result, exceeded) {
+        (Ok(()), None) => Ok(String::from_utf8(out.buf).expect("Tera writes UTF-8")),
+        (Ok(()), Some(e)) => Err((
+            tera::Error::message(budget::message(e, limits)),
+            Some(Stopped {
+                exceeded: e,
+                iterations,
+            }),
+        )),
+        (Err(err), e) => Err((
+            err,
+            e.map(|exceeded| Stopped {
+                exceeded,
+                iterations,
+            }),
+        )),
+    }
 }
 
 impl Engine {
@@ -87,6 +131,7 @@ impl Engine {
         let mut engine = Engine {
             tera: new_tera(),
             sources,
+            limits: Limits::default(),
         };
         if !diags.is_empty() {
             return Err(diags);
@@ -113,6 +158,12 @@ impl Engine {
         Ok(engine)
     }
 
+    /// Render every page under `limits` instead of the defaults.
+    pub fn with_limits(mut self, limits: Limits) -> Engine {
+        self.limits = limits;
+        self
+    }
+
     pub fn has_template(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
@@ -121,9 +172,10 @@ impl Engine {
     /// out and the page rendered again, so that one run reports every misspelt name,
     /// not only the first. (Only on the error path: a clean render parses nothing.)
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Vec<Diagnostic>> {
-        let first = match self.tera.render(name, context) {
+        let first = match render_budgeted(&self.tera, name, context, &self.limits) {
             Ok(out) => return Ok(okta_tags::unmask(out)),
-            Err(e) => e,
+            Err((e, Some(stopped))) => return Err(vec![self.over_budget(name, &e, &stopped)]),
+            Err((e, None)) => e,
         };
         let mut diags = self.diagnostics(&first, Some(context));
         let mut patched: HashMap<String, String> = HashMap::new();
@@ -153,9 +205,9 @@ impl Engine {
             if tera.add_raw_templates(all.collect::<Vec<_>>()).is_err() {
                 break;
             }
-            match tera.render(name, context) {
-                Ok(_) => break,
-                Err(e) => {
+            match render_budgeted(&tera, name, context, &self.limits) {
+                Ok(_) | Err((_, Some(_))) => break,
+                Err((e, None)) => {
                     let more = self.diagnostics(&e, Some(context));
                     if more.iter().all(|d| diags.contains(d)) {
                         break;
@@ -166,6 +218,28 @@ impl Engine {
             }
         }
         Err(diags)
+    }
+
+    /// T006: the render of `name` ran out of a budget. Points at the loop that was
+    /// running when the hook stopped it, or at the page's template when the output writer
+    /// did (a single write past the budget, outside any loop).
+    fn over_budget(&self, name: &str, err: &tera::Error, stopped: &Stopped) -> Diagnostic {
+        let what = budget::message(stopped.exceeded, &self.limits);
+        let d = Diagnostic::error("T006", format!("rendering `{name}` stopped: {what}")).help(
+            "a page renders in milliseconds: look for a loop that runs far more often than meant (nested loops over `range(…)` or a long list) or text that grows without end; if the page really needs more, raise `time_budget` or `output_budget` under `[render]` in signin-pages.toml",
+        );
+        match err.kind() {
+            ErrorKind::RenderingError(report) => self
+                .at_report(d, report.filename(), report.span().range.clone())
+                .label(format!(
+                    "this loop was running ({} iterations of loops so far)",
+                    stopped.iterations
+                )),
+            _ => match self.sources.get(name) {
+                Some(src) => d.at(Location::bytes(src, 0..0)),
+                None => d,
+            },
+        }
     }
 
     /// Turn a Tera error into diagnostics in the designer's files.
