@@ -310,3 +310,34 @@ fn a_redirect_without_a_location_is_not_a_success() {
     let acme = org.brand_id("Acme").unwrap();
     assert!(org.sign_in(&acme, "preview").is_none());
 }
+
+#[test]
+fn an_org_url_from_the_environment_is_checked_and_never_echoed() {
+    let org = seeded(FakeOkta::start());
+    let p = project(&org);
+    p.write(
+        "signin-pages.toml",
+        p.read("signin-pages.toml")
+            .replace(&format!("org_url = \"{}\"\n", org.url()), ""),
+    );
+    let out = std::process::Command::new(BIN)
+        .args(["diff", "--env", "prod", "--project"])
+        .arg(p.path())
+        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .env(
+            "OKTA_CLIENT_ORGURL",
+            "https://00secretINuserinfo@acme.okta.com",
+        )
+        .output()
+        .unwrap();
+    let text = all(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    assert!(
+        text.contains(
+            "OKTA_CLIENT_ORGURL of environment `prod`: an org_url must not carry credentials"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("00secretINuserinfo"), "{text}");
+}
