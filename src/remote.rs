@@ -9,24 +9,31 @@ use serde_json::{Map, Value, json};
 use crate::config::Environment;
 use crate::emit;
 use crate::okta::ops::{Page, Slot};
-use crate::okta::{Client, Credentials, OktaError, Secret};
+use crate::okta::{Client, Credentials, OktaError, OrgUrl, Secret};
 use crate::project::Project;
 
 /// The org URL and credentials of an environment: `org_url` (or `OKTA_CLIENT_ORGURL`),
 /// then a service app (`[environments.E.oauth]`), the variable `token_env` names,
 /// `OKTA_API_TOKEN`, or Okta's SDK variable `OKTA_CLIENT_TOKEN`.
 pub fn connect(project: &Project, env: &Environment, verbose: u8) -> Result<Client, OktaError> {
-    let org_url = match &env.org_url {
-        Some(u) => u.get_ref().clone(),
-        None => std::env::var("OKTA_CLIENT_ORGURL").map_err(|_| {
-            OktaError::Setup(format!(
-                "environment `{}` has no org_url: set `org_url` in signin-pages.toml or OKTA_CLIENT_ORGURL",
-                env.name
-            ))
-        })?,
+    let (org_url, source) = match &env.org_url {
+        Some(u) => (u.get_ref().clone(), "org_url"),
+        None => (
+            std::env::var("OKTA_CLIENT_ORGURL").map_err(|_| {
+                OktaError::Setup(format!(
+                    "environment `{}` has no org_url: set `org_url` in signin-pages.toml or OKTA_CLIENT_ORGURL",
+                    env.name
+                ))
+            })?,
+            "OKTA_CLIENT_ORGURL",
+        ),
     };
+    // The value itself is not repeated: it may carry credentials.
+    let org = OrgUrl::parse(&org_url).map_err(|problem| {
+        OktaError::Setup(format!("{source} of environment `{}`: {problem}", env.name))
+    })?;
     let creds = credentials(project, env)?;
-    Client::new(&org_url, creds, verbose)
+    Client::new(org, creds, verbose)
 }
 
 fn credentials(project: &Project, env: &Environment) -> Result<Credentials, OktaError> {

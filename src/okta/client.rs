@@ -3,17 +3,51 @@
 //! connections back off a bounded number of times; only idempotent requests (GET, PUT,
 //! DELETE) are retried. When `X-Rate-Limit-Remaining` runs low, requests wait for the
 //! window to reset instead of provoking a 429. Every wait is printed with `-v`.
+//!
+//! The token never leaves the org: every request, and every redirect, goes through
+//! [`OrgUrl::admit`] first (exactly the org's scheme, host and port; no user info), same-
+//! origin redirects are followed at most [`MAX_REDIRECTS`] times, and no answer is read
+//! past [`MAX_BODY`] bytes. (Response headers are bounded by hyper: 100 headers, about
+//! 400 KiB in all.)
 
+use std::io::Read;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::Method;
-use reqwest::blocking::Response;
+use reqwest::blocking::{RequestBuilder, Response};
 use serde_json::Value;
+use url::Url;
 
 use super::auth::{Credentials, Secret, client_assertion};
 use super::error::OktaError;
+use super::org_url::{Foreign, OrgUrl, path_of};
+
+/// Same-origin redirects followed for one request.
+pub const MAX_REDIRECTS: usize = 3;
+
+/// The largest answer read (Okta's pages of 200 brands or rules are far smaller): past
+/// it the command stops instead of holding whatever a broken server streams.
+pub const MAX_BODY: u64 = 16 * 1024 * 1024;
+
+/// Why the redirect policy stopped a redirect (found again in reqwest's error chain).
+#[derive(Debug)]
+enum RedirectRefused {
+    Foreign(Foreign),
+    TooMany,
+}
+
+impl std::fmt::Display for RedirectRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RedirectRefused::Foreign(o) => write!(f, "a redirect to {o}"),
+            RedirectRefused::TooMany => write!(f, "more than {MAX_REDIRECTS} redirects"),
+        }
+    }
+}
+
+impl std::error::Error for RedirectRefused {}
 
 /// How hard to try. Tests shrink the delays with `SIGNIN_PAGES_RETRY_BASE_MS` and the
 /// timeout with `SIGNIN_PAGES_TIMEOUT_MS`.
@@ -67,7 +101,7 @@ struct Window {
 
 /// A client for one org.
 pub struct Client {
-    base: String,
+    org: OrgUrl,
     http: reqwest::blocking::Client,
     creds: Credentials,
     bearer: Mutex<Option<Secret>>,
@@ -81,8 +115,8 @@ pub struct Client {
 pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
-    /// `Link: <…>; rel="next"`.
-    pub next: Option<String>,
+    /// `Link: <…>; rel="next"`, resolved against the answer's URL (not yet admitted).
+    pub next: Option<Url>,
 }
 
 fn epoch_now() -> u64 {
@@ -126,20 +160,30 @@ pub fn link_next(link: &str) -> Option<String> {
 }
 
 impl Client {
-    pub fn new(org_url: &str, creds: Credentials, verbose: u8) -> Result<Client, OktaError> {
-        if let Some(problem) = crate::config::org_url_problem(org_url) {
-            return Err(OktaError::Setup(format!("org_url `{org_url}`: {problem}")));
-        }
+    pub fn new(org: OrgUrl, creds: Credentials, verbose: u8) -> Result<Client, OktaError> {
         let policy = RetryPolicy::from_env();
+        // Redirects pass the same origin check as requests, before anything is sent to
+        // where they point.
+        let gate = org.clone();
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if let Err(foreign) = gate.admit(attempt.url()) {
+                attempt.error(RedirectRefused::Foreign(foreign))
+            } else if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error(RedirectRefused::TooMany)
+            } else {
+                attempt.follow()
+            }
+        });
         let http = reqwest::blocking::Client::builder()
             .timeout(policy.timeout)
             .connect_timeout(policy.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("signin-pages/", env!("CARGO_PKG_VERSION")))
-            .https_only(!org_url.starts_with("http://"))
+            .https_only(org.is_https())
+            .redirect(redirects)
             .build()
             .map_err(|e| OktaError::Setup(format!("cannot start the HTTP client: {e}")))?;
         Ok(Client {
-            base: org_url.trim_end_matches('/').to_string(),
+            org,
             http,
             creds,
             bearer: Mutex::new(None),
@@ -151,7 +195,55 @@ impl Client {
     }
 
     pub fn base(&self) -> &str {
-        &self.base
+        self.org.as_str()
+    }
+
+    /// Every request starts here: `url` must be on the org's origin, or nothing is sent.
+    /// `via` says where the URL came from and `from` which call led to it, for the error.
+    fn request(
+        &self,
+        method: Method,
+        url: &Url,
+        via: &'static str,
+        from: &str,
+    ) -> Result<RequestBuilder, OktaError> {
+        self.org.admit(url).map_err(|foreign| OktaError::Foreign {
+            method: method.to_string(),
+            path: from.to_string(),
+            via,
+            origin: foreign.to_string(),
+            org: self.org.to_string(),
+        })?;
+        Ok(self.http.request(method, url.clone()))
+    }
+
+    /// A failed send; a redirect the policy refused names where it pointed.
+    fn failed(&self, method: &str, path: &str, e: &reqwest::Error) -> OktaError {
+        let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(c) = cause {
+            match c.downcast_ref::<RedirectRefused>() {
+                Some(RedirectRefused::Foreign(foreign)) => {
+                    return OktaError::Foreign {
+                        method: method.into(),
+                        path: path.into(),
+                        via: "Okta's redirect",
+                        origin: foreign.to_string(),
+                        org: self.org.to_string(),
+                    };
+                }
+                Some(RedirectRefused::TooMany) => {
+                    return OktaError::Transport {
+                        method: method.into(),
+                        path: path.into(),
+                        message: format!(
+                            "Okta redirected more than {MAX_REDIRECTS} times; stopped"
+                        ),
+                    };
+                }
+                None => cause = c.source(),
+            }
+        }
+        transport(method, path, e)
     }
 
     fn note(&self, level: u8, text: &str) {
@@ -175,8 +267,13 @@ impl Client {
                 if let Some(t) = cached.as_ref() {
                     return Ok(format!("Bearer {}", t.expose()));
                 }
-                let audience = format!("{}/oauth2/v1/token", self.base);
-                let assertion = client_assertion(client_id, &audience, key, key_id.as_deref())
+                const TOKEN_PATH: &str = "/oauth2/v1/token";
+                let endpoint = self
+                    .org
+                    .endpoint(TOKEN_PATH)
+                    .map_err(|e| bad_url("POST", TOKEN_PATH, &e))?;
+                let audience = endpoint.as_str();
+                let assertion = client_assertion(client_id, audience, key, key_id.as_deref())
                     .map_err(|e| OktaError::Setup(format!("service app `{client_id}`: {e}")))?;
                 let form = [
                     ("grant_type", "client_credentials"),
@@ -194,17 +291,14 @@ impl Client {
                     .join("&");
                 self.note(2, "POST /oauth2/v1/token (client credentials)");
                 let r = self
-                    .http
-                    .post(&audience)
+                    .request(Method::POST, &endpoint, "the token endpoint", TOKEN_PATH)?
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .header("Accept", "application/json")
                     .body(body)
                     .send()
-                    .map_err(|e| transport("POST", "/oauth2/v1/token", &e))?;
+                    .map_err(|e| self.failed("POST", TOKEN_PATH, &e))?;
                 let status = r.status().as_u16();
-                let bytes = r
-                    .bytes()
-                    .map_err(|e| transport("POST", "/oauth2/v1/token", &e))?;
+                let bytes = read_body(r, "POST", TOKEN_PATH)?;
                 if status != 200 {
                     let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
                     let what = v
@@ -285,25 +379,31 @@ impl Client {
         }
     }
 
-    /// Send a request, with retries as the policy says. `target` is a path (`/api/v1/…`)
-    /// or a full URL on the same org (from a `Link` header).
+    /// Send a request for a path on the org (`/api/v1/…`), with retries as the policy says.
     pub fn send(
         &self,
         method: Method,
-        target: &str,
+        path: &str,
         body: Option<&Value>,
     ) -> Result<Answer, OktaError> {
-        let url = if target.starts_with("http://") || target.starts_with("https://") {
-            if !target.starts_with(&self.base) {
-                return Err(OktaError::Setup(format!(
-                    "Okta pointed at `{target}`, which is not this org"
-                )));
-            }
-            target.to_string()
-        } else {
-            format!("{}{target}", self.base)
-        };
-        let path = url[self.base.len()..].to_string();
+        let url = self
+            .org
+            .endpoint(path)
+            .map_err(|e| bad_url(method.as_str(), path, &e))?;
+        self.send_to(method, &url, "the request", path, body)
+    }
+
+    /// Send a request to `url` (a path resolved on the org, or a `Link` from an answer)
+    /// with retries. `via` and `from` name where the URL came from, should it be refused.
+    fn send_to(
+        &self,
+        method: Method,
+        url: &Url,
+        via: &'static str,
+        from: &str,
+        body: Option<&Value>,
+    ) -> Result<Answer, OktaError> {
+        let path = path_of(url).to_string();
         let m = method.as_str().to_string();
         let idempotent = matches!(
             method,
@@ -314,8 +414,7 @@ impl Client {
         loop {
             self.pace();
             let mut req = self
-                .http
-                .request(method.clone(), &url)
+                .request(method.clone(), url, via, from)?
                 .header("Accept", "application/json")
                 .header("Authorization", self.authorization()?);
             if let Some(b) = body {
@@ -373,9 +472,20 @@ impl Client {
                             .get_all("link")
                             .iter()
                             .filter_map(|v| v.to_str().ok())
-                            .find_map(link_next);
-                        let bytes = r.bytes().map_err(|e| transport(&m, &path, &e))?.to_vec();
-                        if status >= 400 {
+                            .find_map(link_next)
+                            .map(|link| {
+                                OrgUrl::resolve(r.url(), &link).map_err(|e| OktaError::Transport {
+                                    method: m.clone(),
+                                    path: path.clone(),
+                                    message: format!(
+                                        "Okta's `Link: rel=\"next\"` header is not a URL ({e})"
+                                    ),
+                                })
+                            })
+                            .transpose()?;
+                        let bytes = read_body(r, &m, &path)?;
+                        // A 3xx here is a redirect without a usable `Location`.
+                        if status >= 300 {
                             return Err(OktaError::from_answer(&m, &path, status, &bytes, oauth));
                         }
                         return Ok(Answer {
@@ -384,6 +494,11 @@ impl Client {
                             next,
                         });
                     }
+                }
+                Err(e) if e.is_redirect() => {
+                    let refused = self.failed(&m, &path, &e);
+                    self.note(2, &format!("{m} {path} → redirect refused"));
+                    return Err(refused);
                 }
                 Err(e) => {
                     self.note(
@@ -431,16 +546,10 @@ impl Client {
     /// GET every page of a list, following `Link: rel="next"`.
     pub fn list(&self, path: &str) -> Result<Vec<Value>, OktaError> {
         let mut out = Vec::new();
-        let mut next = Some(path.to_string());
-        let mut pages = 0;
-        while let Some(target) = next.take() {
-            pages += 1;
-            if pages > 1000 {
-                return Err(OktaError::Setup(format!(
-                    "GET {path}: more than 1,000 pages of results; stopping"
-                )));
-            }
-            let a = self.send(Method::GET, &target, None)?;
+        let mut answer = self.send(Method::GET, path, None)?;
+        let mut pages = 1;
+        loop {
+            let a = answer;
             match json(&a.body, "GET", path)? {
                 Value::Array(items) => out.extend(items),
                 other => {
@@ -451,7 +560,20 @@ impl Client {
                     });
                 }
             }
-            next = a.next;
+            let Some(next) = a.next else { break };
+            pages += 1;
+            if pages > 1000 {
+                return Err(OktaError::Setup(format!(
+                    "GET {path}: more than 1,000 pages of results; stopping"
+                )));
+            }
+            answer = self.send_to(
+                Method::GET,
+                &next,
+                "Okta's `Link: rel=\"next\"` header",
+                path,
+                None,
+            )?;
         }
         Ok(out)
     }
@@ -505,6 +627,51 @@ fn describe(e: &reqwest::Error) -> String {
             src = s;
         }
         format!("connection failed: {src}")
+    }
+}
+
+/// An answer's body, read through `take(MAX_BODY + 1)`: never more than the cap is held.
+fn read_body(r: Response, method: &str, path: &str) -> Result<Vec<u8>, OktaError> {
+    let too_big = || OktaError::Transport {
+        method: method.into(),
+        path: path.into(),
+        message: format!(
+            "Okta's answer is larger than {} MiB; stopped reading it",
+            MAX_BODY >> 20
+        ),
+    };
+    if r.content_length().is_some_and(|n| n > MAX_BODY) {
+        return Err(too_big());
+    }
+    let mut body = Vec::new();
+    r.take(MAX_BODY + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| OktaError::Transport {
+            method: method.into(),
+            path: path.into(),
+            message: describe_io(&e),
+        })?;
+    if body.len() as u64 > MAX_BODY {
+        return Err(too_big());
+    }
+    Ok(body)
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()) {
+        describe(inner)
+    } else if e.kind() == std::io::ErrorKind::TimedOut {
+        "no answer before the timeout".into()
+    } else {
+        format!("connection failed while reading the answer: {e}")
+    }
+}
+
+fn bad_url(method: &str, path: &str, e: &url::ParseError) -> OktaError {
+    OktaError::Transport {
+        method: method.into(),
+        path: path.into(),
+        message: format!("not a usable URL path ({e})"),
     }
 }
 

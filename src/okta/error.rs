@@ -22,6 +22,18 @@ pub enum OktaError {
         path: String,
         message: String,
     },
+    /// A URL outside the org's origin (from a `Link` header, a redirect, anywhere):
+    /// refused before anything was sent there.
+    Foreign {
+        method: String,
+        path: String,
+        /// Where the URL came from: "Okta's redirect", "Okta's `Link: rel=\"next\"` header".
+        via: &'static str,
+        /// `scheme://host[:port]` it points at (never its user info).
+        origin: String,
+        /// The org's origin.
+        org: String,
+    },
     /// Credentials or configuration missing or unusable.
     Setup(String),
 }
@@ -150,6 +162,16 @@ impl fmt::Display for OktaError {
                 path,
                 message,
             } => write!(f, "{method} {path}: {message}"),
+            OktaError::Foreign {
+                method,
+                path,
+                via,
+                origin,
+                org,
+            } => write!(
+                f,
+                "{method} {path}: {via} points at {origin}, which is not the org ({org}); refused, nothing was sent there"
+            ),
             OktaError::Setup(m) => f.write_str(m),
         }
     }

@@ -53,6 +53,14 @@ pub enum Fault {
     Reset,
     /// Any status with this JSON body (plus the usual headers).
     Status(u16, Value),
+    /// The usual answer, plus this header (`("Link", "<…>; rel=\"next\"")`).
+    WithHeader(String, String),
+    /// A redirect (`301`, `302`, `307`, `308`) to `location`, with an empty body.
+    Redirect { status: u16, location: String },
+    /// `200` with a JSON body of `bytes` bytes (`[`, spaces, `0]`), written lazily in
+    /// 64 KiB pieces (never held whole), chunked or with its `Content-Length` declared;
+    /// then the connection closes.
+    HugeBody { bytes: u64, declared: bool },
 }
 
 /// Which requests a fault applies to: an optional method and a substring of path+query.
@@ -321,6 +329,16 @@ impl FakeOkta {
     /// policy (`OKTA_SIGN_ON` "Default Policy", `system: true`) with its "Default Rule".
     pub fn start_with_token(token: &str) -> FakeOkta {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        FakeOkta::start_on_with_token(listener, token)
+    }
+
+    /// A fake org (accepting `DEFAULT_TOKEN`) on a listener the test bound itself, for
+    /// tests that need particular ports.
+    pub fn start_on(listener: TcpListener) -> FakeOkta {
+        FakeOkta::start_on_with_token(listener, DEFAULT_TOKEN)
+    }
+
+    fn start_on_with_token(listener: TcpListener, token: &str) -> FakeOkta {
         let addr = listener.local_addr().unwrap();
         let base = format!("http://{addr}");
         let shared = Arc::new(Shared {
@@ -835,6 +853,7 @@ enum Outcome {
     Respond(Response),
     Hang(Duration),
     Reset,
+    Stream { bytes: u64, declared: bool },
 }
 
 struct Response {
@@ -906,6 +925,10 @@ fn serve_connection(stream: TcpStream, shared: Arc<Shared>) {
                 while Instant::now() < until && !shared.shutdown.load(Ordering::SeqCst) {
                     std::thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
                 }
+                break;
+            }
+            Outcome::Stream { bytes, declared } => {
+                let _ = write_huge(&mut writer, &shared, bytes, declared);
                 break;
             }
             Outcome::Reset => {
@@ -1069,6 +1092,11 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         201 => "Created",
         204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -1083,6 +1111,46 @@ fn reason(status: u16) -> &'static str {
         504 => "Gateway Timeout",
         _ => "Status",
     }
+}
+
+/// `Fault::HugeBody`: `[`, spaces, `0]`, `bytes` long in all, written piece by piece
+/// until done, the peer goes away or the fake shuts down.
+fn write_huge(w: &mut TcpStream, shared: &Shared, bytes: u64, declared: bool) -> io::Result<()> {
+    const PIECE: usize = 64 * 1024;
+    assert!(bytes >= 3);
+    let framing = if declared {
+        format!("Content-Length: {bytes}")
+    } else {
+        "Transfer-Encoding: chunked".to_string()
+    };
+    w.write_all(
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{framing}\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    )?;
+    let mut at = 0u64;
+    while at < bytes && !shared.shutdown.load(Ordering::SeqCst) {
+        let n = (bytes - at).min(PIECE as u64) as usize;
+        let mut piece = vec![b' '; n];
+        for (i, b) in [(0, b'['), (bytes - 2, b'0'), (bytes - 1, b']')] {
+            if (at..at + n as u64).contains(&i) {
+                piece[(i - at) as usize] = b;
+            }
+        }
+        if declared {
+            w.write_all(&piece)?;
+        } else {
+            w.write_all(format!("{n:x}\r\n").as_bytes())?;
+            w.write_all(&piece)?;
+            w.write_all(b"\r\n")?;
+        }
+        at += n as u64;
+    }
+    if !declared {
+        w.write_all(b"0\r\n\r\n")?;
+    }
+    w.flush()
 }
 
 fn write_response(w: &mut TcpStream, resp: Response, close: bool) -> io::Result<()> {
@@ -1138,6 +1206,12 @@ fn handle(shared: &Shared, mut raw: RawRequest) -> Outcome {
     let response = match fault {
         Some(Fault::Hang(d)) => return Outcome::Hang(d),
         Some(Fault::Reset) => return Outcome::Reset,
+        Some(Fault::HugeBody { bytes, declared }) => {
+            if let Some(r) = lock(&shared.ctl).log.get_mut(index) {
+                r.status = Some(200);
+            }
+            return Outcome::Stream { bytes, declared };
+        }
         Some(Fault::Status429 { reset_in }) => {
             let limit = rate_headers[0].1.clone();
             let reset = epoch_secs_ceil(SystemTime::now() + reset_in);
@@ -1157,6 +1231,12 @@ fn handle(shared: &Shared, mut raw: RawRequest) -> Outcome {
                     &okta_error(shared, "E0000009", "Service Unavailable", &[]),
                 ),
                 Some(Fault::Status(code, body)) => Response::json(code, &body),
+                Some(Fault::WithHeader(name, value)) => route(shared, &raw).header(&name, value),
+                Some(Fault::Redirect { status, location }) => Response {
+                    status,
+                    headers: vec![("Location".into(), location)],
+                    body: Vec::new(),
+                },
                 _ if limited => too_many_requests(shared),
                 _ => route(shared, &raw),
             };
