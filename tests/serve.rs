@@ -467,11 +467,12 @@ fn the_index_lists_every_target_and_pages_take_state_and_locale_from_the_url() {
     // page's own labels (widget_i18n) override it in the browser.
     assert_eq!(config["i18n"]["fr"]["oie.kmsi.accept"], "Stay signed in");
     assert!(r.body.contains("\"oie.kmsi.accept\":\"Rester connecté\""));
-    // Unknown states fall back to identify; pages that do not exist are 404.
-    assert_eq!(
-        preview_data(&s.get("/prod/Example/sign-in?state=nope").body)["state"],
-        "identify"
-    );
+    // No state or locale (or an empty one) means identify and the default locale;
+    // unknown ones are errors (`unknown_states_and_locales_are_errors_on_the_page`).
+    let plain = preview_data(&s.get("/prod/Example/sign-in?state=&locale=").body);
+    assert_eq!(plain["state"], "identify");
+    assert_eq!(plain["locale"], "en");
+    // Pages that do not exist are 404.
     assert_eq!(s.get("/prod/Nobody/sign-in").status, 404);
     assert_eq!(
         s.get("/prod/Example/error").status,
@@ -852,5 +853,54 @@ fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
     assert!(
         !err.contains("panicked") && !err.contains("memory allocation"),
         "{err}"
+    );
+}
+
+#[test]
+fn unknown_states_and_locales_are_errors_on_the_page() {
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    for (url, says, names) in [
+        (
+            "/prod/Example/sign-in?state=nope",
+            "Unknown widget state `nope`",
+            "identify, password, kmsi, error",
+        ),
+        (
+            "/prod/Example/sign-in?locale=de",
+            "Unknown locale `de`",
+            "en (default), fr",
+        ),
+        (
+            "/?state=kmsi&locale=pt-BR",
+            "Unknown locale `pt-BR`",
+            "en (default), fr",
+        ),
+        (
+            "/?state=Password",
+            "Unknown widget state `Password`",
+            "kmsi",
+        ),
+    ] {
+        let r = s.get(url);
+        assert_eq!(r.status, 400, "{url}: {}", r.body);
+        assert!(r.body.contains(says), "{url}: {}", r.body);
+        assert!(r.body.contains(names), "{url}: {}", r.body);
+        // The page reloads itself like every preview page.
+        assert!(r.body.contains("/__preview/client.js"), "{url}");
+    }
+    let r = s.get("/prod/Example/sign-in?state=%3Cscript%3Ealert(1)%3C/script%3E&locale=xx");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("&lt;script&gt;alert(1)"), "{}", r.body);
+    assert!(!r.body.contains("<script>alert(1)"), "{}", r.body);
+    assert!(
+        r.body.contains("Unknown locale `xx`"),
+        "both are named: {}",
+        r.body
+    );
+    // Known ones still work.
+    assert_eq!(
+        s.get("/prod/Example/sign-in?state=kmsi&locale=fr").status,
+        200
     );
 }

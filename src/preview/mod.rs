@@ -580,8 +580,10 @@ impl Shared {
 
     fn index(&self, request: Request, q: Query) {
         let site = self.current();
-        let html = okta::index_page(&site, q.state.as_deref(), q.locale.as_deref());
-        respond(request, 200, "text/html; charset=utf-8", html);
+        match okta::index_page(&site, q.state.as_deref(), q.locale.as_deref()) {
+            Ok(html) => respond(request, 200, "text/html; charset=utf-8", html),
+            Err(html) => respond(request, 400, "text/html; charset=utf-8", html),
+        }
     }
 
     fn page(&self, request: Request, dir: &str, kind: PageKind, q: Query, origin: &str) {
@@ -608,6 +610,7 @@ impl Shared {
                 let _ = request.respond(response);
             }
             okta::Served::Broken(html) => respond(request, 500, "text/html; charset=utf-8", html),
+            okta::Served::BadQuery(html) => respond(request, 400, "text/html; charset=utf-8", html),
             okta::Served::Missing => self.not_found(request),
         }
     }
