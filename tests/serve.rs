@@ -771,6 +771,40 @@ fn only_requests_for_the_listening_address_are_answered() {
     }
 }
 
+/// `--host` names another address: requests for exactly that address are answered too.
+/// (All of 127.0.0.0/8 is this machine on Linux; elsewhere only 127.0.0.1 is.)
+#[cfg(target_os = "linux")]
+#[test]
+fn the_host_option_s_address_is_answered_and_no_other() {
+    let p = Project::starter();
+    let s = Serve::start_with(&p, &["--host", "127.0.0.2"]);
+    assert_eq!(s.addr.ip().to_string(), "127.0.0.2");
+    let port = s.addr.port();
+    let r = http_as(
+        s.addr,
+        &format!("Host: 127.0.0.2:{port}\r\n"),
+        "GET",
+        PAGE,
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        report_uri(&r),
+        format!("http://127.0.0.2:{port}/__preview/csp-report")
+    );
+    for other in ["127.0.0.3", "10.0.0.1", "evil.example"] {
+        let r = http_as(
+            s.addr,
+            &format!("Host: {other}:{port}\r\n"),
+            "GET",
+            PAGE,
+            b"",
+        );
+        assert_eq!(r.status, 421, "{other}: {}", r.body);
+        assert!(r.body.contains(&format!("127.0.0.2:{port}")), "{}", r.body);
+    }
+}
+
 #[test]
 fn text_from_a_csp_report_reaches_the_terminal_with_its_control_characters_escaped() {
     let p = Project::starter();
