@@ -101,17 +101,36 @@ impl Reply {
 }
 
 fn http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/csp-report\r\nContent-Length: {}\r\n\r\n",
+    http_as(addr, &format!("Host: {addr}\r\n"), method, path, body)
+}
+
+/// A request with `host` (`"Host: …\r\n"`, or anything else) as its first header lines.
+fn http_as(addr: SocketAddr, host: &str, method: &str, path: &str, body: &[u8]) -> Reply {
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\n{host}Connection: close\r\nContent-Type: application/csp-report\r\nContent-Length: {}\r\n\r\n",
         body.len()
     )
-    .unwrap();
-    s.write_all(body).unwrap();
+    .into_bytes();
+    request.extend_from_slice(body);
+    raw(addr, &request)
+}
+
+/// Send `request` as it is and read the reply (the server may answer before it has
+/// read all of it).
+fn raw(addr: SocketAddr, request: &[u8]) -> Reply {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let _ = s.write_all(request);
     let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
+    let mut chunk = [0u8; 8192];
+    loop {
+        match s.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&chunk[..n]),
+            Err(e) if raw.is_empty() => panic!("no reply: {e}"),
+            Err(_) => break,
+        }
+    }
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
@@ -448,11 +467,12 @@ fn the_index_lists_every_target_and_pages_take_state_and_locale_from_the_url() {
     // page's own labels (widget_i18n) override it in the browser.
     assert_eq!(config["i18n"]["fr"]["oie.kmsi.accept"], "Stay signed in");
     assert!(r.body.contains("\"oie.kmsi.accept\":\"Rester connecté\""));
-    // Unknown states fall back to identify; pages that do not exist are 404.
-    assert_eq!(
-        preview_data(&s.get("/prod/Example/sign-in?state=nope").body)["state"],
-        "identify"
-    );
+    // No state or locale (or an empty one) means identify and the default locale;
+    // unknown ones are errors (`unknown_states_and_locales_are_errors_on_the_page`).
+    let plain = preview_data(&s.get("/prod/Example/sign-in?state=&locale=").body);
+    assert_eq!(plain["state"], "identify");
+    assert_eq!(plain["locale"], "en");
+    // Pages that do not exist are 404.
     assert_eq!(s.get("/prod/Nobody/sign-in").status, 404);
     assert_eq!(
         s.get("/prod/Example/error").status,
@@ -563,8 +583,7 @@ fn a_slow_client_does_not_hold_up_the_others_and_shutdown_is_clean() {
     let idle: Vec<TcpStream> = (0..3)
         .map(|_| {
             let mut s = TcpStream::connect(addr).unwrap();
-            s.write_all(b"GET /__preview/events HTTP/1.1\r\nHost: x\r\n\r\n")
-                .unwrap();
+            write!(s, "GET /__preview/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
             s
         })
         .collect();
@@ -597,4 +616,325 @@ fn a_slow_client_does_not_hold_up_the_others_and_shutdown_is_clean() {
         std::thread::sleep(Duration::from_millis(20));
     }
     drop((half, idle));
+}
+
+// Issue 10: `serve` keeps its files, its origin and its terminal. What each test pins is
+// in docs/reliability.md ("The preview server").
+
+/// A stand-in for an installed `@okta/okta-signin-widget`: `dist/js/okta-sign-in.min.js`.
+fn fake_widget() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let js = dir.path().join("dist/js");
+    std::fs::create_dir_all(&js).unwrap();
+    std::fs::write(js.join("okta-sign-in.min.js"), "/* widget */").unwrap();
+    std::fs::create_dir_all(dir.path().join("dist/css")).unwrap();
+    std::fs::write(
+        dir.path().join("dist/css/okta-sign-in.min.css"),
+        "/* css */",
+    )
+    .unwrap();
+    dir
+}
+
+#[cfg(unix)]
+#[test]
+fn links_leading_out_of_the_project_or_the_widget_folder_are_not_served() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.png");
+    std::fs::write(&secret, "TOP SECRET").unwrap();
+    std::fs::create_dir(outside.path().join("dir")).unwrap();
+    std::fs::write(outside.path().join("dir/inner.png"), "TOP SECRET").unwrap();
+    let p = Project::starter().file("assets/logo.svg", "<svg>inside</svg>");
+    std::fs::create_dir_all(p.path().join("static")).unwrap();
+    let link = |target: &std::path::Path, name: &str| {
+        symlink(target, p.path().join("static").join(name)).unwrap();
+    };
+    link(&secret, "x.png");
+    link(&secret, "logo.png");
+    link(&outside.path().join("dir"), "linked-dir");
+    link(
+        std::path::Path::new("../../../../../../../../etc/hostname"),
+        "up.png",
+    );
+    link(&p.path().join("assets/logo.svg"), "inside.svg");
+    link(std::path::Path::new("../assets/logo.svg"), "relative.svg");
+    let fifo = p.path().join("static/pipe.png");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo");
+    let widget = fake_widget();
+    symlink(&secret, widget.path().join("dist/js/leak.js")).unwrap();
+    let widget_dir = widget.path().to_str().unwrap();
+
+    let s = Serve::start_with(&p, &["--widget-dir", widget_dir]);
+    for path in [
+        "/static/x.png",
+        "/static/logo.png",
+        "/static/linked-dir/inner.png",
+        "/static/up.png",
+        "/static/pipe.png",
+        "/__preview/siw/js/leak.js",
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 404, "{path}: {}", r.body);
+        assert!(!r.body.contains("TOP SECRET"), "{path}");
+    }
+    // A link that stays inside the project (or the widget's folder) is served.
+    for path in ["/static/inside.svg", "/static/relative.svg"] {
+        let r = s.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.body, "<svg>inside</svg>", "{path}");
+    }
+    assert_eq!(
+        s.get("/__preview/siw/js/okta-sign-in.min.js").body,
+        "/* widget */"
+    );
+    // The page does not point at the linked logo either: it gets the neutral one.
+    let page = s.get(PAGE).body;
+    assert!(!page.contains("/static/logo.png"), "{page}");
+}
+
+/// The CSP header's `report-uri` of a page.
+fn report_uri(r: &Reply) -> String {
+    let policy = r.header("Content-Security-Policy").expect("a CSP header");
+    policy
+        .split(';')
+        .find_map(|d| d.trim().strip_prefix("report-uri "))
+        .unwrap_or_else(|| panic!("no report-uri in {policy}"))
+        .to_string()
+}
+
+#[test]
+fn only_requests_for_the_listening_address_are_answered() {
+    let p = Project::starter();
+    let widget = fake_widget();
+    let s = Serve::start_with(&p, &["--widget-dir", widget.path().to_str().unwrap()]);
+    let port = s.addr.port();
+    let introspect = br#"{"stateToken":"preview~identify"}"#;
+    for (host, origin) in [
+        (
+            format!("127.0.0.1:{port}"),
+            format!("http://127.0.0.1:{port}"),
+        ),
+        (
+            format!("localhost:{port}"),
+            format!("http://localhost:{port}"),
+        ),
+        (
+            format!("LOCALHOST:{port}"),
+            format!("http://localhost:{port}"),
+        ),
+    ] {
+        let h = format!("Host: {host}\r\n");
+        let r = http_as(s.addr, &h, "GET", PAGE, b"");
+        assert_eq!(r.status, 200, "{host}: {}", r.body);
+        assert_eq!(report_uri(&r), format!("{origin}/__preview/csp-report"));
+        let data = preview_data(&r.body);
+        assert_eq!(data["widgetConfig"]["baseUrl"], origin.as_str(), "{host}");
+        assert!(
+            r.body
+                .contains("src=\"/__preview/siw/js/okta-sign-in.min.js\"")
+        );
+        let r = http_as(s.addr, &h, "POST", "/idp/idx/introspect", introspect);
+        assert_eq!(r.status, 200, "{host}: {}", r.body);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let href = v["remediation"]["value"][0]["href"].as_str().unwrap();
+        assert!(href.starts_with(&format!("{origin}/idp/idx/")), "{href}");
+    }
+    for host in [
+        format!("Host: evil.example:{port}\r\n"),
+        format!("Host: 127.0.0.1.evil.example:{port}\r\n"),
+        format!("Host: localhost.evil.example:{port}\r\n"),
+        "Host: evil.example\r\n".to_string(),
+        format!("Host: 127.0.0.1:{}\r\n", port.wrapping_add(1)),
+        format!("Host: 127.0.0.1:{port}\r\nHost: evil.example:{port}\r\n"),
+        String::new(),
+    ] {
+        for (method, path, body) in [
+            ("GET", "/", &b""[..]),
+            ("GET", PAGE, b""),
+            ("GET", "/__preview/csp-reports", b""),
+            ("POST", "/idp/idx/introspect", introspect),
+            ("POST", "/__preview/csp-report", b"{}"),
+        ] {
+            let r = http_as(s.addr, &host, method, path, body);
+            assert_eq!(r.status, 421, "{host:?} {path}: {}", r.body);
+            assert!(r.body.contains("DNS rebinding"), "{}", r.body);
+            assert!(r.body.contains(&format!("127.0.0.1:{port}")), "{}", r.body);
+            assert!(
+                !r.body.contains("evil"),
+                "the Host is not echoed: {}",
+                r.body
+            );
+            assert!(r.header("Content-Security-Policy").is_none());
+        }
+    }
+}
+
+/// `--host` names another address: requests for exactly that address are answered too.
+/// (All of 127.0.0.0/8 is this machine on Linux; elsewhere only 127.0.0.1 is.)
+#[cfg(target_os = "linux")]
+#[test]
+fn the_host_option_s_address_is_answered_and_no_other() {
+    let p = Project::starter();
+    let s = Serve::start_with(&p, &["--host", "127.0.0.2"]);
+    assert_eq!(s.addr.ip().to_string(), "127.0.0.2");
+    let port = s.addr.port();
+    let r = http_as(
+        s.addr,
+        &format!("Host: 127.0.0.2:{port}\r\n"),
+        "GET",
+        PAGE,
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        report_uri(&r),
+        format!("http://127.0.0.2:{port}/__preview/csp-report")
+    );
+    for other in ["127.0.0.3", "10.0.0.1", "evil.example"] {
+        let r = http_as(
+            s.addr,
+            &format!("Host: {other}:{port}\r\n"),
+            "GET",
+            PAGE,
+            b"",
+        );
+        assert_eq!(r.status, 421, "{other}: {}", r.body);
+        assert!(r.body.contains(&format!("127.0.0.2:{port}")), "{}", r.body);
+    }
+}
+
+#[test]
+fn text_from_a_csp_report_reaches_the_terminal_with_its_control_characters_escaped() {
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    // JSON escapes: the report carries the raw control characters once parsed.
+    let report = r#"{"csp-report":{"document-uri":"http://x/\u001b]0;pwned\u0007","violated-directive":"script-src-elem\u001b[2J","blocked-uri":"https://cdn.example/\u001b[31mred\u009b1m","script-sample":"\u001b[8m","disposition":"enforce"}}"#;
+    let r = http(s.addr, "POST", "/__preview/csp-report", report.as_bytes());
+    assert_eq!(r.status, 204);
+    // The list is JSON, where the characters are escaped by JSON itself.
+    let list = s.get("/__preview/csp-reports").body;
+    assert!(list.contains("\\u001b]0;pwned\\u0007"), "{list}");
+    let err = s.stop();
+    assert!(err.contains("CSP violation"), "{err}");
+    for c in err.chars() {
+        assert!(
+            !c.is_control() || c == '\n',
+            "a raw {:?} reached the terminal: {err:?}",
+            c
+        );
+    }
+    for shown in [
+        "http://x/\\u{1b}]0;pwned\\u{7}",
+        "script-src-elem\\u{1b}[2J",
+        "`https://cdn.example/\\u{1b}[31mred\\u{9b}1m`",
+    ] {
+        assert!(err.contains(shown), "{shown} in {err}");
+    }
+}
+
+#[test]
+fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    let host = format!("Host: {}\r\n", s.addr);
+    // One byte over the limit (256 KiB), sent whole.
+    let big = vec![b' '; 256 * 1024 + 1];
+    let r = http(s.addr, "POST", "/__preview/csp-report", &big);
+    assert_eq!(r.status, 413, "{}", r.body);
+    assert!(r.body.contains("256 KiB"), "{}", r.body);
+    // A body declared huge and never sent: refused at once, and the server lives on.
+    for length in ["1000000000000", "99999999999999999999999999"] {
+        let request = format!(
+            "POST /__preview/csp-report HTTP/1.1\r\n{host}Content-Length: {length}\r\n\r\n{{}}"
+        );
+        let r = raw(s.addr, request.as_bytes());
+        assert_eq!(r.status, 413, "{length}: {}", r.body);
+        assert_eq!(s.get("/").status, 200, "still serving after {length}");
+    }
+    // A chunked body has no length to judge.
+    let chunked = format!(
+        "POST /__preview/csp-report HTTP/1.1\r\n{host}Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n"
+    );
+    assert_eq!(raw(s.addr, chunked.as_bytes()).status, 411);
+    // Too many header fields, and one too long.
+    let many = format!(
+        "GET / HTTP/1.1\r\n{host}{}\r\n",
+        (0..150)
+            .map(|i| format!("X-{i}: y\r\n"))
+            .collect::<String>()
+    );
+    let r = raw(s.addr, many.as_bytes());
+    assert_eq!(r.status, 431, "{}", r.body);
+    let long = format!(
+        "GET / HTTP/1.1\r\n{host}Cookie: {}\r\n\r\n",
+        "c".repeat(200 * 1024)
+    );
+    let r = raw(s.addr, long.as_bytes());
+    assert_eq!(r.status, 431, "{}", r.body);
+    assert!(r.body.contains("64 KiB"), "{}", r.body);
+    // What a browser sends still passes, with a reply that closes the connection.
+    let normal = format!(
+        "GET / HTTP/1.1\r\n{host}Cookie: {}\r\n{}\r\n",
+        "c".repeat(4000),
+        (0..40).map(|i| format!("X-{i}: y\r\n")).collect::<String>()
+    );
+    let r = raw(s.addr, normal.as_bytes());
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Connection"), Some("close"));
+    let err = s.stop();
+    assert!(
+        !err.contains("panicked") && !err.contains("memory allocation"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_states_and_locales_are_errors_on_the_page() {
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    for (url, says, names) in [
+        (
+            "/prod/Example/sign-in?state=nope",
+            "Unknown widget state `nope`",
+            "identify, password, kmsi, error",
+        ),
+        (
+            "/prod/Example/sign-in?locale=de",
+            "Unknown locale `de`",
+            "en (default), fr",
+        ),
+        (
+            "/?state=kmsi&locale=pt-BR",
+            "Unknown locale `pt-BR`",
+            "en (default), fr",
+        ),
+        (
+            "/?state=Password",
+            "Unknown widget state `Password`",
+            "kmsi",
+        ),
+    ] {
+        let r = s.get(url);
+        assert_eq!(r.status, 400, "{url}: {}", r.body);
+        assert!(r.body.contains(says), "{url}: {}", r.body);
+        assert!(r.body.contains(names), "{url}: {}", r.body);
+        // The page reloads itself like every preview page.
+        assert!(r.body.contains("/__preview/client.js"), "{url}");
+    }
+    let r = s.get("/prod/Example/sign-in?state=%3Cscript%3Ealert(1)%3C/script%3E&locale=xx");
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("&lt;script&gt;alert(1)"), "{}", r.body);
+    assert!(!r.body.contains("<script>alert(1)"), "{}", r.body);
+    assert!(
+        r.body.contains("Unknown locale `xx`"),
+        "both are named: {}",
+        r.body
+    );
+    // Known ones still work.
+    assert_eq!(
+        s.get("/prod/Example/sign-in?state=kmsi&locale=fr").status,
+        200
+    );
 }

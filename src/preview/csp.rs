@@ -24,6 +24,7 @@ use ring::rand::{SecureRandom, SystemRandom};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::guard::terminal;
 use crate::config::{Csp, CspMode};
 
 /// Okta's own origins, which every policy Okta sends allows (shared with `C002`).
@@ -198,7 +199,8 @@ impl Report {
         }
     }
 
-    /// The terminal's account of the report.
+    /// The terminal's account of the report. Every part of it came from the request (or
+    /// names a file of the project): control characters are escaped ([`terminal`]).
     pub(crate) fn describe(&self) -> String {
         let outcome = if self.disposition == "report" {
             "reported (report_only: not blocked)"
@@ -210,17 +212,18 @@ impl Report {
             _ => self.document_uri.clone(),
         };
         let mut out = format!(
-            "CSP violation: {} {outcome} by {} on {page}\n",
-            self.what(),
-            self.effective_directive
+            "CSP violation: {} {outcome} by {} on {}\n",
+            terminal(&self.what()),
+            terminal(&self.effective_directive),
+            terminal(&page)
         );
         if let Some(loc) = &self.location {
-            out.push_str(&format!("  --> {loc}\n"));
+            out.push_str(&format!("  --> {}\n", terminal(loc)));
         }
         if let Some(line) = &self.source_line {
-            out.push_str(&format!("   | {}\n", line.trim()));
+            out.push_str(&format!("   | {}\n", terminal(line.trim())));
         } else if !self.sample.is_empty() {
-            out.push_str(&format!("   | {}\n", self.sample));
+            out.push_str(&format!("   | {}\n", terminal(&self.sample)));
         }
         out.push_str(&format!("   = help: {}\n", self.help()));
         out

@@ -18,17 +18,19 @@ pub(crate) const CONTENT_TYPE: &str = "application/ion+json; okta-version=1.0.0"
 const ACCEPTS: &str = "application/json; okta-version=1.0.0";
 
 /// The widget's `dist/` folder: `dir` itself or `dir/dist`, holding
-/// `js/okta-sign-in.min.js`.
+/// `js/okta-sign-in.min.js` (that the preview may serve: [`super::guard::readable`]).
 pub(crate) fn widget_dist(dir: &Path) -> Option<PathBuf> {
     [dir.to_path_buf(), dir.join("dist")]
         .into_iter()
-        .find(|d| d.join("js/okta-sign-in.min.js").is_file())
+        .find(|d| super::guard::readable(d, d, "js/okta-sign-in.min.js").is_some())
 }
 
 /// The script and stylesheet (paths below `dist/`) for the page's widget generation:
 /// the third generation's `okta-sign-in.next.*` bundle when the package has it.
 pub(crate) fn bundle(dist: &Path, generation: WidgetGeneration) -> (&'static str, &'static str) {
-    if generation == WidgetGeneration::G3 && dist.join("js/okta-sign-in.next.js").is_file() {
+    if generation == WidgetGeneration::G3
+        && super::guard::readable(dist, dist, "js/okta-sign-in.next.js").is_some()
+    {
         ("js/okta-sign-in.next.js", "css/okta-sign-in.next.css")
     } else {
         ("js/okta-sign-in.min.js", "css/okta-sign-in.min.css")

@@ -5,7 +5,12 @@
 //! its requests). A file watcher ([`watch`]) recompiles on every save and tells every
 //! open page to reload over server-sent events ([`events`]).
 //!
-//! Threads: one accepts requests and hands each to a thread of its own, so a slow client
+//! What may come in and go out — request heads and bodies, the `Host` a request names,
+//! the files a request reads, the text printed from a request — is decided in [`guard`].
+//!
+//! Threads: the front door ([`guard::front_door`]) reads each connection's request on a
+//! thread of its own and passes it to tiny_http on a private loopback port; one thread
+//! accepts tiny_http's requests and hands each to a thread of its own, so a slow client
 //! (or an event stream, which stays open) never holds up another; one watches files and
 //! recompiles; one, the keeper, works around tiny_http 0.12's connection pool. That pool
 //! reads each connection on a thread of its own, but can leave a new connection queued
@@ -17,14 +22,15 @@
 mod assets;
 mod csp;
 mod events;
+mod guard;
 mod idx;
 mod okta;
 mod site;
 mod watch;
 
 use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::{Component, Path, PathBuf};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
@@ -80,6 +86,7 @@ pub struct Preview {
     shared: Arc<Shared>,
     server: Arc<tiny_http::Server>,
     accept: Option<JoinHandle<()>>,
+    door: Option<JoinHandle<()>>,
     keeper: Option<JoinHandle<()>>,
     watcher: Option<watch::Watcher>,
     addr: SocketAddr,
@@ -88,8 +95,10 @@ pub struct Preview {
 /// What every request handler and the watcher share.
 struct Shared {
     root: PathBuf,
-    /// The address the server listens on.
+    /// The address the server listens on (the front door).
     addr: SocketAddr,
+    /// tiny_http's private loopback address, behind the front door.
+    internal: SocketAddr,
     options: Options,
     /// The real widget's `dist/` folder, when `--widget-dir` is given.
     widget_dist: Option<PathBuf>,
@@ -107,8 +116,6 @@ const KEEPER_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// The most CSP reports kept for `/__preview/csp-reports`.
 const MAX_REPORTS: usize = 500;
-/// The largest request body read (CSP reports, mock widget requests).
-const MAX_BODY: u64 = 256 * 1024;
 
 impl Preview {
     /// Compile the project, start listening and watching. Returns once the server
@@ -120,11 +127,17 @@ impl Preview {
             }
             None => None,
         };
-        let server = tiny_http::Server::http(options.addr).map_err(|e| PreviewError::Bind {
+        let bind_error = |e: &dyn std::fmt::Display| PreviewError::Bind {
             addr: options.addr,
             reason: e.to_string(),
-        })?;
-        let addr = server
+        };
+        let listener = TcpListener::bind(options.addr).map_err(|e| bind_error(&e))?;
+        let addr = listener.local_addr().map_err(|e| bind_error(&e))?;
+        // Only the front door talks to tiny_http (see `guard`).
+        let server = tiny_http::Server::http((Ipv4Addr::LOCALHOST, 0))
+            .or_else(|_| tiny_http::Server::http((std::net::Ipv6Addr::LOCALHOST, 0)))
+            .map_err(|e| bind_error(&e))?;
+        let internal = server
             .server_addr()
             .to_ip()
             .expect("a TCP listener has an IP address");
@@ -136,6 +149,7 @@ impl Preview {
         let shared = Arc::new(Shared {
             root: root.to_path_buf(),
             addr,
+            internal,
             options,
             widget_dist,
             site: RwLock::new(Arc::new(site)),
@@ -167,6 +181,13 @@ impl Preview {
                 .spawn(move || accept_loop(&server, &shared))
                 .expect("spawn the accept thread")
         };
+        let door = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("preview-front-door".into())
+                .spawn(move || guard::front_door(&listener, shared.internal, &shared.stopping))
+                .expect("spawn the front door thread")
+        };
         let keeper = {
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
@@ -178,6 +199,7 @@ impl Preview {
             shared,
             server,
             accept: Some(accept),
+            door: Some(door),
             keeper: Some(keeper),
             watcher,
             addr,
@@ -192,12 +214,7 @@ impl Preview {
     /// The index page's URL. An unspecified bind address (`0.0.0.0`) is shown as the
     /// loopback address, which reaches it too.
     pub fn url(&self) -> String {
-        let ip = match self.addr.ip() {
-            IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            ip => ip,
-        };
-        format!("http://{}/", SocketAddr::new(ip, self.addr.port()))
+        format!("http://{}/", reachable(self.addr))
     }
 
     /// Recompile now and tell every open page to reload (what a saved file does).
@@ -227,6 +244,16 @@ impl Preview {
         if let Some(a) = self.accept.take() {
             let _ = a.join();
         }
+        if let Some(d) = self.door.take() {
+            // Wake the front door's accept; it sees `stopping` and closes the listener.
+            let wake = std::net::TcpStream::connect_timeout(
+                &reachable(self.addr),
+                std::time::Duration::from_secs(1),
+            );
+            if wake.is_ok() {
+                let _ = d.join();
+            }
+        }
         if let Some(k) = self.keeper.take() {
             k.thread().unpark();
             let _ = k.join();
@@ -234,15 +261,25 @@ impl Preview {
     }
 }
 
-/// See the module documentation: a quick request now and then frees what tiny_http's
-/// pool left waiting.
-fn keeper(shared: &Shared) {
-    let ip = match shared.addr.ip() {
+/// `addr`, with an unspecified IP (`0.0.0.0`, `::`) replaced by the loopback address of
+/// its family, which reaches it.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    let ip = match addr.ip() {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
         ip => ip,
     };
-    let addr = SocketAddr::new(ip, shared.addr.port());
+    SocketAddr::new(ip, addr.port())
+}
+
+/// See the module documentation: a quick request now and then frees what tiny_http's
+/// pool left waiting. It goes to tiny_http directly (the front door is not the pool).
+fn keeper(shared: &Shared) {
+    let addr = shared.internal;
+    let ping = format!(
+        "GET /__preview/ping HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        reachable(shared.addr)
+    );
     let timeout = std::time::Duration::from_secs(1);
     while !shared.stopping.load(Ordering::SeqCst) {
         std::thread::park_timeout(KEEPER_EVERY);
@@ -252,9 +289,7 @@ fn keeper(shared: &Shared) {
         if let Ok(mut s) = std::net::TcpStream::connect_timeout(&addr, timeout) {
             let _ = s.set_read_timeout(Some(timeout));
             let _ = s.set_write_timeout(Some(timeout));
-            let _ = s.write_all(
-                b"GET /__preview/ping HTTP/1.1\r\nHost: keeper\r\nConnection: close\r\n\r\n",
-            );
+            let _ = s.write_all(ping.as_bytes());
             let _ = s.read_to_end(&mut Vec::new());
         }
     }
@@ -411,10 +446,8 @@ impl Shared {
                 let names: Vec<String> = paths
                     .iter()
                     .map(|p| {
-                        p.strip_prefix(&self.root)
-                            .unwrap_or(p)
-                            .display()
-                            .to_string()
+                        let name = p.strip_prefix(&self.root).unwrap_or(p).display();
+                        guard::terminal(&name.to_string()).into_owned()
                     })
                     .collect();
                 let names = if names.is_empty() {
@@ -450,6 +483,23 @@ impl Shared {
     }
 
     fn handle(&self, mut request: Request) {
+        let hosts: Vec<&str> = request
+            .headers()
+            .iter()
+            .filter(|h| h.field.equiv("Host"))
+            .map(|h| h.value.as_str())
+            .collect();
+        let Some(origin) = guard::origin(&hosts, self.addr) else {
+            let why = format!(
+                "421 Misdirected Request: this preview answers only requests for {}; \
+                 this one named another host (or none), as a page of another site does \
+                 when it points its own name at this machine (DNS rebinding). \
+                 Open {} instead.\n",
+                guard::accepted_hosts(self.addr),
+                format_args!("http://{}/", reachable(self.addr)),
+            );
+            return respond(request, 421, "text/plain; charset=utf-8", why);
+        };
         let url = request.url().to_string();
         let (path, query) = url.split_once('?').unwrap_or((&url, ""));
         let path = path.to_string();
@@ -461,7 +511,9 @@ impl Shared {
             }
             (Method::Get, "/__preview/events") => self.events(request),
             (Method::Post, "/__preview/csp-report") => {
-                let body = read_body(&mut request);
+                let Some(body) = read_body(&mut request) else {
+                    return too_large(request);
+                };
                 self.csp_report(&body);
                 let _ = request.respond(Response::empty(204));
             }
@@ -476,7 +528,7 @@ impl Shared {
             }
             (Method::Get | Method::Head, p) if p.starts_with("/__preview/siw/") => {
                 match &self.widget_dist {
-                    Some(dist) => serve_file(request, dist, &p["/__preview/siw/".len()..]),
+                    Some(dist) => serve_file(request, dist, dist, &p["/__preview/siw/".len()..]),
                     None => self.not_found(request),
                 }
             }
@@ -497,16 +549,18 @@ impl Shared {
                 }
             }
             (Method::Get | Method::Head, p) if p.starts_with("/static/") => {
-                serve_file(request, &self.root.join("static"), &p["/static/".len()..]);
+                let base = self.root.join("static");
+                serve_file(request, &self.root, &base, &p["/static/".len()..]);
             }
             (Method::Post, p) if p.starts_with("/idp/idx/") && self.widget_dist.is_some() => {
-                let body = read_body(&mut request);
-                let origin = origin_of(&request, self);
+                let Some(body) = read_body(&mut request) else {
+                    return too_large(request);
+                };
                 let (status, json) = idx::answer(p, &body, &origin);
                 respond(request, status, idx::CONTENT_TYPE, json);
             }
             (Method::Get | Method::Head, p) => match site::parse_page_path(p) {
-                Some((dir, kind)) => self.page(request, &dir, kind, parse_query(query)),
+                Some((dir, kind)) => self.page(request, &dir, kind, parse_query(query), &origin),
                 None => self.not_found(request),
             },
             _ => respond(
@@ -526,20 +580,21 @@ impl Shared {
 
     fn index(&self, request: Request, q: Query) {
         let site = self.current();
-        let html = okta::index_page(&site, q.state.as_deref(), q.locale.as_deref());
-        respond(request, 200, "text/html; charset=utf-8", html);
+        match okta::index_page(&site, q.state.as_deref(), q.locale.as_deref()) {
+            Ok(html) => respond(request, 200, "text/html; charset=utf-8", html),
+            Err(html) => respond(request, 400, "text/html; charset=utf-8", html),
+        }
     }
 
-    fn page(&self, request: Request, dir: &str, kind: PageKind, q: Query) {
+    fn page(&self, request: Request, dir: &str, kind: PageKind, q: Query, origin: &str) {
         let site = self.current();
-        let origin = origin_of(&request, self);
         let page = okta::PageRequest {
             site: &site,
             dir,
             kind,
             state: q.state.as_deref(),
             locale: q.locale.as_deref(),
-            origin: &origin,
+            origin,
             real_widget: self.widget_dist.as_deref(),
         };
         match okta::serve_page(&page) {
@@ -555,6 +610,7 @@ impl Shared {
                 let _ = request.respond(response);
             }
             okta::Served::Broken(html) => respond(request, 500, "text/html; charset=utf-8", html),
+            okta::Served::BadQuery(html) => respond(request, 400, "text/html; charset=utf-8", html),
             okta::Served::Missing => self.not_found(request),
         }
     }
@@ -586,49 +642,35 @@ impl Shared {
     }
 }
 
-/// `http://<host>` as the browser reached us (for the report-uri and the widget's
-/// baseUrl); the listening address when the Host header is missing or odd.
-fn origin_of(request: &Request, shared: &Shared) -> String {
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string())
-        .filter(|h| {
-            !h.is_empty()
-                && h.bytes().all(|b| {
-                    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')
-                })
-        });
-    match host {
-        Some(h) => format!("http://{h}"),
-        None => format!("http://{}", shared.addr),
-    }
-}
-
-fn read_body(request: &mut Request) -> Vec<u8> {
+/// The request's body, or `None` when it is larger than [`guard::MAX_BODY`] (the front
+/// door refuses those first; this holds for a request that reached tiny_http otherwise).
+fn read_body(request: &mut Request) -> Option<Vec<u8>> {
     let mut body = Vec::new();
-    let _ = request.as_reader().take(MAX_BODY).read_to_end(&mut body);
-    body
+    let limit = guard::MAX_BODY as u64 + 1;
+    let _ = request.as_reader().take(limit).read_to_end(&mut body);
+    (body.len() <= guard::MAX_BODY).then_some(body)
 }
 
-/// A file below `base`, by a URL path; never outside `base`.
-fn serve_file(request: Request, base: &Path, rel: &str) {
+fn too_large(request: Request) {
+    let why = format!(
+        "413 Content Too Large: the preview accepts request bodies of at most {} KiB\n",
+        guard::MAX_BODY / 1024
+    );
+    respond(request, 413, "text/plain; charset=utf-8", why);
+}
+
+/// The file `rel` (a URL path) below `base`, when [`guard::open`] allows it: a regular
+/// file whose real path lies inside `within`.
+fn serve_file(request: Request, within: &Path, base: &Path, rel: &str) {
     let rel = percent_decode(rel);
-    let rel_path = Path::new(&rel);
-    let safe = rel_path
-        .components()
-        .all(|c| matches!(c, Component::Normal(_)));
-    if !safe || rel.is_empty() {
-        respond(request, 404, "text/plain; charset=utf-8", "not found");
-        return;
-    }
-    let path = base.join(rel_path);
-    match std::fs::read(&path) {
-        Ok(bytes) if path.is_file() => {
-            respond(request, 200, assets::content_type(&rel), bytes);
+    match guard::open(within, base, &rel) {
+        Some(file) => {
+            let response = Response::from_file(file)
+                .with_header(header("Content-Type", assets::content_type(&rel)))
+                .with_header(header("Cache-Control", "no-store"));
+            let _ = request.respond(response);
         }
-        _ => respond(request, 404, "text/plain; charset=utf-8", "not found"),
+        None => respond(request, 404, "text/plain; charset=utf-8", "not found"),
     }
 }
 

@@ -51,7 +51,58 @@ pub(crate) enum Served {
     },
     /// The page does not render: the preview's error page, with the diagnostics.
     Broken(String),
+    /// The URL asks for a state or locale the preview does not know: a page that says so.
+    BadQuery(String),
     Missing,
+}
+
+/// The widget state and locale a URL asks for (none, or empty: `identify` and the
+/// default locale), or a sentence for each one the preview does not know.
+fn pick<'a>(
+    project: &'a ProjectInfo,
+    state: Option<&'a str>,
+    locale: Option<&'a str>,
+) -> Result<(&'a str, &'a str), Vec<String>> {
+    let mut problems = Vec::new();
+    let state = match state.filter(|s| !s.is_empty()) {
+        None => "identify",
+        Some(s) if STATES.iter().any(|(n, _)| *n == s) => s,
+        Some(s) => {
+            let known: Vec<&str> = STATES.iter().map(|(n, _)| *n).collect();
+            problems.push(format!(
+                "Unknown widget state `{s}`: the preview shows {}.",
+                known.join(", ")
+            ));
+            "identify"
+        }
+    };
+    let locale = match locale.filter(|l| !l.is_empty()) {
+        None => project.default_locale.as_str(),
+        Some(l) if project.locales.iter().any(|p| p == l) => l,
+        Some(l) => {
+            let known: Vec<String> = project
+                .locales
+                .iter()
+                .map(|p| {
+                    if *p == project.default_locale {
+                        format!("{p} (default)")
+                    } else {
+                        p.clone()
+                    }
+                })
+                .collect();
+            problems.push(format!(
+                "Unknown locale `{l}`: this project has {} (`locales` in signin-pages.toml, a file in locales/ for each).",
+                known.join(", ")
+            ));
+            l
+        }
+    };
+    if problems.is_empty() {
+        Ok((state, locale))
+    } else {
+        Err(problems)
+    }
 }
 
 pub(crate) fn serve_page(r: &PageRequest<'_>) -> Served {
@@ -65,17 +116,15 @@ pub(crate) fn serve_page(r: &PageRequest<'_>) -> Served {
     if !target.has(r.kind) {
         return Served::Missing;
     }
+    let (state, locale) = match pick(project, r.state, r.locale) {
+        Ok(picked) => picked,
+        Err(problems) => {
+            return Served::BadQuery(bad_query_page(site, &problems, &target.url(r.kind)));
+        }
+    };
     let Some(html) = target.html(r.kind) else {
         return Served::Broken(broken_page(site, Some(target), r.kind));
     };
-    let state = r
-        .state
-        .filter(|s| STATES.iter().any(|(n, _)| n == s))
-        .unwrap_or("identify");
-    let locale = r
-        .locale
-        .filter(|l| crate::config::valid_locale(l))
-        .unwrap_or(&project.default_locale);
     let nonce = csp::nonce();
     let report_uri = format!("{}{}", r.origin, csp::REPORT_PATH);
     let (csp_header, csp_value) = csp::header(
@@ -464,18 +513,20 @@ fn status_cell(errors: usize, warnings: usize, rendered: bool) -> String {
     }
 }
 
-/// The index: every target, with a switcher for the widget state and the locale.
-pub(crate) fn index_page(site: &Site, state: Option<&str>, locale: Option<&str>) -> String {
+/// The index: every target, with a switcher for the widget state and the locale; or,
+/// when the URL asks for a state or locale the preview does not know, a page that says
+/// so (status 400).
+pub(crate) fn index_page(
+    site: &Site,
+    state: Option<&str>,
+    locale: Option<&str>,
+) -> Result<String, String> {
     let data = json!({ "kind": "index", "generation": site.generation });
     let Some(project) = &site.project else {
-        return broken_page(site, None, PageKind::SignIn);
+        return Ok(broken_page(site, None, PageKind::SignIn));
     };
-    let state = state
-        .filter(|s| STATES.iter().any(|(n, _)| n == s))
-        .unwrap_or("identify");
-    let locale = locale
-        .filter(|l| project.locales.iter().any(|p| p == l))
-        .unwrap_or(&project.default_locale);
+    let (state, locale) =
+        pick(project, state, locale).map_err(|problems| bad_query_page(site, &problems, "/"))?;
     let query = format!(
         "?state={}&locale={}",
         super::percent_encode(state),
@@ -545,9 +596,32 @@ pub(crate) fn index_page(site: &Site, state: Option<&str>, locale: Option<&str>)
         options(&states, state),
         options(&locales, locale),
     );
-    shell(
+    Ok(shell(
         &format!("{} · signin-pages preview", project.name),
         "sp-index",
+        &data,
+        &body,
+    ))
+}
+
+/// The page for a URL whose `state` or `locale` the preview does not know: what is
+/// wrong, what is known, and the page (`path`) with the defaults.
+fn bad_query_page(site: &Site, problems: &[String], path: &str) -> String {
+    let data = json!({ "kind": "bad-query", "generation": site.generation });
+    let items: String = problems
+        .iter()
+        .map(|p| format!("<li>{}</li>", escape(p)))
+        .collect();
+    let body = format!(
+        "<main class=\"sp-broken\"><h1>Unknown widget state or locale</h1>\
+         <ul id=\"signin-preview-query-errors\">{items}</ul>\
+         <p><a href=\"{}\">This page with the default state and locale</a> · \
+         <a href=\"/\">All targets</a></p></main>",
+        escape(path)
+    );
+    shell(
+        "Unknown widget state or locale · signin-pages preview",
+        "sp-broken-page",
         &data,
         &body,
     )

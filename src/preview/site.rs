@@ -107,12 +107,14 @@ pub(crate) struct Site {
     templates: Vec<Arc<SourceFile>>,
 }
 
-/// The first `static/<stem>.<ext>` with an image extension, as a URL path.
+/// The first `static/<stem>.<ext>` with an image extension that the preview may serve
+/// ([`super::guard::readable`]), as a URL path.
 fn find_static(root: &Path, stem: &str) -> Option<String> {
+    let dir = root.join("static");
     ["svg", "png", "jpg", "jpeg", "webp", "gif", "ico"]
         .iter()
         .map(|ext| format!("{stem}.{ext}"))
-        .find(|name| root.join("static").join(name).is_file())
+        .find(|name| super::guard::readable(root, &dir, name).is_some())
         .map(|name| format!("/static/{name}"))
 }
 
