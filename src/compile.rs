@@ -247,7 +247,7 @@ fn render_target(
     project: &Project,
     engine: &Engine,
     shared: &SharedContext,
-    prompt: &PostAuthPrompt,
+    prompt: &Option<PostAuthPrompt>,
     checked: &CheckCache,
     t: Target,
 ) -> (Option<TargetOutput>, Diagnostics) {

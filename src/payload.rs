@@ -6,32 +6,46 @@
 use serde::Serialize;
 
 use crate::config::{Csp, WidgetCustomizations, WidgetGeneration};
-use crate::project::{OKTA_KMSI_DEFAULTS, Project};
+use crate::project::Project;
 
-/// `widgetCustomizations.postAuthKeepMeSignedInPrompt`.
+/// `widgetCustomizations.postAuthKeepMeSignedInPrompt`: only the labels the project sets.
+///
+/// Okta's hosted page puts these labels into the widget's strings for whatever language
+/// the visitor has, so a label sent here replaces the widget's own translation in every
+/// language the page does not override in `config.i18n`. A label left out lets the
+/// widget show its own text, in the visitor's language. (The spec declares the fields as
+/// plain strings, so an unset label is left out, never sent as null; a PUT replaces the
+/// whole object, so Okta forgets a label that is not sent.)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PostAuthPrompt {
-    pub title: String,
-    pub subtitle: String,
-    pub accept_button_text: String,
-    pub reject_button_text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept_button_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reject_button_text: Option<String>,
 }
 
 impl PostAuthPrompt {
-    /// The default locale's `[kmsi]` labels, Okta's defaults where unset: a PUT replaces
-    /// the whole object, so every label is sent explicitly.
-    pub fn from_project(project: &Project) -> Self {
+    /// The labels the default locale's `[kmsi]` sets; `None` when it sets none (the body
+    /// then has no `postAuthKeepMeSignedInPrompt` at all).
+    pub fn from_project(project: &Project) -> Option<Self> {
         let k = &project.default_locale().kmsi;
-        let or = |v: &Option<toml::Spanned<String>>, d: &str| {
-            v.as_ref().map_or(d.to_string(), |s| s.get_ref().clone())
+        let text = |v: &Option<toml::Spanned<String>>| v.as_ref().map(|s| s.get_ref().clone());
+        let prompt = PostAuthPrompt {
+            title: text(&k.title),
+            subtitle: text(&k.subtitle),
+            accept_button_text: text(&k.accept),
+            reject_button_text: text(&k.reject),
         };
-        PostAuthPrompt {
-            title: or(&k.title, OKTA_KMSI_DEFAULTS.title),
-            subtitle: or(&k.subtitle, OKTA_KMSI_DEFAULTS.subtitle),
-            accept_button_text: or(&k.accept, OKTA_KMSI_DEFAULTS.accept),
-            reject_button_text: or(&k.reject, OKTA_KMSI_DEFAULTS.reject),
-        }
+        let any = prompt.title.is_some()
+            || prompt.subtitle.is_some()
+            || prompt.accept_button_text.is_some()
+            || prompt.reject_button_text.is_some();
+        any.then_some(prompt)
     }
 }
 
@@ -41,7 +55,8 @@ pub struct Customizations {
     #[serde(flatten)]
     pub fields: WidgetCustomizations,
     pub widget_generation: WidgetGeneration,
-    pub post_auth_keep_me_signed_in_prompt: PostAuthPrompt,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub post_auth_keep_me_signed_in_prompt: Option<PostAuthPrompt>,
 }
 
 /// `SignInPage`, as PUT to `…/pages/sign-in/{preview,customized}`.

@@ -23,22 +23,6 @@ pub const ERROR_TEMPLATE: &str = "error.html";
 /// Templates larger than this are refused before Tera sees them.
 pub const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Okta's own post-sign-in prompt labels, sent when a project leaves one unset
-/// (as `GET …/sign-in/default` answers them).
-pub const OKTA_KMSI_DEFAULTS: KmsiDefaults = KmsiDefaults {
-    title: "Keep me signed in",
-    subtitle: "Sign in and enter security methods less frequently.",
-    accept: "Stay signed in",
-    reject: "Don't stay signed in",
-};
-
-pub struct KmsiDefaults {
-    pub title: &'static str,
-    pub subtitle: &'static str,
-    pub accept: &'static str,
-    pub reject: &'static str,
-}
-
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KmsiLabels {

@@ -287,31 +287,16 @@ fn leaves(prefix: &str, v: &Value, out: &mut Map<String, Value>) {
 }
 
 /// Every field where `remote` (None: the slot is empty) differs from `ours`, in a
-/// stable order, `pageContent` first.
+/// stable order, `pageContent` first. Absent and null are the same (Okta answers null
+/// for what a PUT did not send); a field the org has and `ours` leaves out is a change
+/// to null, which [`would_reset`] guards. For a KMSI prompt label that is a real change
+/// too: with the label null the widget shows its own text in the visitor's language,
+/// with it set every language without its own `config.i18n` label shows the org's text.
 pub fn field_changes(remote: Option<&Value>, ours: &Value) -> Vec<FieldChange> {
     let mut old = Map::new();
     let mut new = Map::new();
     if let Some(r) = remote {
         leaves("", r, &mut old);
-        // Okta shows its own text where a KMSI prompt label is null: the same as sending
-        // that text explicitly.
-        let d = &crate::project::OKTA_KMSI_DEFAULTS;
-        for (k, default) in [
-            ("title", d.title),
-            ("subtitle", d.subtitle),
-            ("acceptButtonText", d.accept),
-            ("rejectButtonText", d.reject),
-        ] {
-            let key = format!("widgetCustomizations.postAuthKeepMeSignedInPrompt.{k}");
-            if r.get("widgetCustomizations").is_some()
-                && !old.contains_key(&key)
-                && ours
-                    .pointer(&format!("/{}", key.replace('.', "/")))
-                    .is_some()
-            {
-                old.insert(key, Value::String(default.to_string()));
-            }
-        }
     }
     leaves("", ours, &mut new);
     let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();

@@ -15,6 +15,21 @@ fn the_starter_builds_clean() {
     // The KMSI labels of every locale reach the widget's config.i18n.
     assert!(page.contains("\"oie.kmsi.title\":\"Rester connecté\""));
     assert!(page.contains("config.i18n[lang] = Object.assign"));
+    // The default locale sets no KMSI labels: nothing goes to Okta, so visitors of every
+    // language the project does not translate see the widget's own text in their language.
+    let body: serde_json::Value =
+        serde_json::from_str(&p.read("dist/prod/Example/sign-in.json")).unwrap();
+    assert!(
+        body["widgetCustomizations"]
+            .get("postAuthKeepMeSignedInPrompt")
+            .is_none(),
+        "{body}"
+    );
+    // The page's own text of every locale is in the page, and the element it fills is
+    // marked: French visitors read French (the browser test watches it switch).
+    assert!(page.contains("\"fr\":{\"help\":\"Besoin d'aide pour vous connecter ?\"}"));
+    assert!(page.contains("<span data-string=\"help\">Need help signing in?</span>"));
+    assert!(page.contains("config.language"));
 }
 
 #[test]

@@ -616,3 +616,182 @@ fn no_backup_no_write() {
             .is_some()
     );
 }
+
+// ---- KMSI labels: only the ones the project sets are sent -------------------------------------
+
+/// The `postAuthKeepMeSignedInPrompt` of every sign-in PUT the fake received for `slot`.
+fn sent_prompts(okta: &FakeOkta, brand_id: &str, slot: &str) -> Vec<Option<Value>> {
+    okta.requests_matching(Some("PUT"), &format!("{brand_id}/pages/sign-in/{slot}"))
+        .iter()
+        .map(|r| {
+            let body = r.json().expect("a JSON body");
+            body["widgetCustomizations"]
+                .get("postAuthKeepMeSignedInPrompt")
+                .cloned()
+        })
+        .collect()
+}
+
+#[test]
+fn kmsi_labels_the_project_leaves_unset_are_not_sent() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    // No [kmsi] labels at all: no prompt object, so the widget shows its own text in
+    // every language.
+    p.write("locales/en.toml", "[strings]\nhello = \"Hello\"\n");
+    let deploy = ["deploy", "--env", "prod", "--preview", "--brand", "Acme"];
+    let out = run(&p, &deploy);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(sent_prompts(&okta, &acme, "preview"), [None]);
+    let held = okta.sign_in(&acme, "preview").unwrap();
+    let prompt = &held["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"];
+    for f in ["title", "subtitle", "acceptButtonText", "rejectButtonText"] {
+        assert!(prompt[f].is_null(), "{f}: {held}");
+    }
+    // The org's nulls are what the project asks for: nothing to do.
+    let out = run(
+        &p,
+        &[
+            "diff",
+            "--env",
+            "prod",
+            "--against",
+            "preview",
+            "--brand",
+            "Acme",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+
+    // Only a title: only the title goes out.
+    p.write("locales/en.toml", "[kmsi]\ntitle = \"Stay signed in?\"\n");
+    let out = run(&p, &deploy);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        sent_prompts(&okta, &acme, "preview").last().unwrap(),
+        &Some(json!({"title": "Stay signed in?"}))
+    );
+    let held = okta.sign_in(&acme, "preview").unwrap();
+    assert_eq!(
+        held["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"],
+        json!({"title": "Stay signed in?", "subtitle": null, "acceptButtonText": null, "rejectButtonText": null})
+    );
+    let out = run(
+        &p,
+        &[
+            "diff",
+            "--env",
+            "prod",
+            "--against",
+            "preview",
+            "--brand",
+            "Acme",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+}
+
+#[test]
+fn diff_shows_kmsi_labels_the_org_has_and_the_project_does_not() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    p.write("locales/en.toml", "");
+    let mut live = built_body(&p, "Acme");
+    let diff = ["diff", "--env", "prod", "--brand", "Acme"];
+    // Null labels in the org, none in the project: equal.
+    live["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"] = json!({"title": null, "subtitle": null, "acceptButtonText": null, "rejectButtonText": null});
+    okta.set_sign_in(&acme, "customized", Some(live.clone()));
+    let out = run(&p, &diff);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    // A label the org has and the project does not set: the next PUT clears it.
+    live["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]["title"] = json!("Stay?");
+    okta.set_sign_in(&acme, "customized", Some(live.clone()));
+    let out = run(&p, &diff);
+    assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "widgetCustomizations.postAuthKeepMeSignedInPrompt.title: \"Stay?\" → (unset)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    // Okta's English text set explicitly is not the same as null: null lets the widget
+    // speak the visitor's language.
+    live["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]["title"] = Value::Null;
+    okta.set_sign_in(&acme, "customized", Some(live));
+    p.write("locales/en.toml", "[kmsi]\ntitle = \"Keep me signed in\"\n");
+    let out = run(&p, &diff);
+    assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "widgetCustomizations.postAuthKeepMeSignedInPrompt.title: (unset) → \"Keep me signed in\""
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn publish_refuses_to_drop_kmsi_labels_the_org_has() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    let mut live = built_body(&p, "Acme");
+    live["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"] =
+        json!({"title": "Stay signed in?", "subtitle": "Fewer prompts on this device."});
+    okta.set_sign_in(&acme, "customized", Some(live));
+    let deploy = ["deploy", "--env", "prod", "--brand", "Acme"];
+    assert_eq!(code(&run(&p, &[&deploy[..], &["--preview"]].concat())), 0);
+    let out = run(&p, &[&deploy[..], &["--publish"]].concat());
+    assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "widgetCustomizations.postAuthKeepMeSignedInPrompt.subtitle (\"Fewer prompts on this device.\")"
+        ) && stdout(&out).contains("--allow-reset"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(sent_prompts(&okta, &acme, "customized").is_empty());
+    let out = run(&p, &[&deploy[..], &["--publish", "--allow-reset"]].concat());
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        sent_prompts(&okta, &acme, "customized"),
+        [Some(json!({"title": "Stay signed in?"}))]
+    );
+    let held = okta.sign_in(&acme, "customized").unwrap();
+    assert!(held["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]["subtitle"].is_null());
+    assert_eq!(
+        backups(&p, "Acme").last().unwrap()["body"]["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]
+            ["subtitle"],
+        "Fewer prompts on this device."
+    );
+}
+
+#[test]
+fn pull_takes_the_orgs_kmsi_labels_exactly() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    p.write(
+        "locales/en.toml",
+        "[kmsi]\ntitle = \"Old\"\nsubtitle = \"Gone from the org\"\nremember = \"Remember me\"\n",
+    );
+    let mut live = built_body(&p, "Acme");
+    live["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"] = json!({"title": "Stay?", "subtitle": null, "acceptButtonText": "Yes", "rejectButtonText": null});
+    okta.set_sign_in(&acme, "customized", Some(live));
+    let out = run(&p, &["pull", "--env", "prod", "--brand", "Acme"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // The label the org does not have leaves the project; `remember` has no API field.
+    let en = p.read("locales/en.toml");
+    assert!(
+        en.contains("title = \"Stay?\"")
+            && en.contains("accept = \"Yes\"")
+            && en.contains("remember = \"Remember me\"")
+            && !en.contains("subtitle"),
+        "{en}"
+    );
+    let out = run(&p, &["diff", "--env", "prod", "--brand", "Acme"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+}

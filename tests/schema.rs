@@ -179,7 +179,11 @@ name = "B"
 fn every_customization_field_validates() {
     let p = Project::with_page("<p>{{pageTitle}}</p>\n")
         .file("signin-pages.toml", EVERYTHING)
-        .file("templates/error.html", "<p>{{errorSummary}}</p>\n");
+        .file("templates/error.html", "<p>{{errorSummary}}</p>\n")
+        .file(
+            "locales/en.toml",
+            "[kmsi]\ntitle = \"T\"\nsubtitle = \"S\"\naccept = \"A\"\nreject = \"R\"\n",
+        );
     let out = p.run(&["build"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let body = p.read("dist/prod/B/sign-in.json");
@@ -221,6 +225,38 @@ fn the_starter_validates() {
         check("SignInPage", &p.read("dist/prod/Example/sign-in.json")),
         Vec::<String>::new()
     );
+}
+
+#[test]
+fn bodies_with_no_or_some_kmsi_labels_validate() {
+    // The spec's four prompt fields are plain strings (not nullable): unset labels are
+    // left out, and with none set so is the whole object.
+    for (en, want) in [
+        ("", None),
+        (
+            "[kmsi]\nsubtitle = \"Fewer prompts\"\nremember = \"Remember me\"\n",
+            Some(serde_json::json!({"subtitle": "Fewer prompts"})),
+        ),
+    ] {
+        let p = Project::with_page("<p>{{pageTitle}}</p>\n").file("locales/en.toml", en);
+        let out = p.run(&["build"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let files = tree(&p.path().join("dist"));
+        let (_, body) = files
+            .iter()
+            .find(|(f, _)| f.ends_with("sign-in.json"))
+            .unwrap();
+        let body = String::from_utf8(body.clone()).unwrap();
+        assert_eq!(check("SignInPage", &body), Vec::<String>::new(), "{en}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            v["widgetCustomizations"]
+                .get("postAuthKeepMeSignedInPrompt")
+                .cloned(),
+            want,
+            "{en}"
+        );
+    }
 }
 
 #[test]

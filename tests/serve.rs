@@ -463,9 +463,10 @@ fn the_index_lists_every_target_and_pages_take_state_and_locale_from_the_url() {
     assert_eq!(data["target"], "dev/Acme-Health");
     let config = &data["widgetConfig"];
     assert_eq!(config["language"], "fr");
-    // Okta puts postAuthKeepMeSignedInPrompt into the requested language's i18n; the
-    // page's own labels (widget_i18n) override it in the browser.
-    assert_eq!(config["i18n"]["fr"]["oie.kmsi.accept"], "Stay signed in");
+    // The starter's default locale sets no KMSI labels, so Okta (and the preview) put
+    // none into the requested language's i18n; fr's own labels reach the widget through
+    // the page's widget_i18n.
+    assert_eq!(config["i18n"]["fr"], serde_json::json!({}));
     assert!(r.body.contains("\"oie.kmsi.accept\":\"Rester connecté\""));
     // No state or locale (or an empty one) means identify and the default locale;
     // unknown ones are errors (`unknown_states_and_locales_are_errors_on_the_page`).
@@ -479,6 +480,37 @@ fn the_index_lists_every_target_and_pages_take_state_and_locale_from_the_url() {
         404,
         "the starter has no error page"
     );
+}
+
+#[test]
+fn the_preview_puts_only_the_kmsi_labels_the_project_sets_into_the_visitors_language() {
+    // As Okta does: postAuthKeepMeSignedInPrompt goes into i18n[<visitor's language>],
+    // label by label; an unset label is absent, so the widget shows its own text.
+    let p = Project::starter();
+    const STRINGS: &str = "[strings]\nhelp = \"Help?\"\n";
+    p.write(
+        "locales/en.toml",
+        format!("[kmsi]\ntitle = \"Stay signed in?\"\n{STRINGS}"),
+    );
+    p.write("locales/fr.toml", "");
+    let s = Serve::start(&p);
+    for locale in ["fr", "en"] {
+        let r = s.get(&format!("/prod/Example/sign-in?state=kmsi&locale={locale}"));
+        assert_eq!(r.status, 200);
+        let config = &preview_data(&r.body)["widgetConfig"];
+        assert_eq!(
+            config["i18n"],
+            serde_json::json!({ locale: { "oie.kmsi.title": "Stay signed in?" } }),
+            "{locale}"
+        );
+    }
+    // No labels at all: nothing of Okta's in any language.
+    let mut events = s.events();
+    p.write("locales/en.toml", STRINGS);
+    assert!(events.next("reload", RELOAD).is_some());
+    let r = s.get("/prod/Example/sign-in?state=kmsi&locale=fr");
+    let config = &preview_data(&r.body)["widgetConfig"];
+    assert_eq!(config["i18n"], serde_json::json!({ "fr": {} }));
 }
 
 fn preview_data(html: &str) -> serde_json::Value {

@@ -24,9 +24,10 @@ fn missing_changed_and_stale_snapshots() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 
     // A label edit shows as a unified diff of page and body.
-    let en = p
-        .read("locales/en.toml")
-        .replace("title = \"Keep me signed in\"", "title = \"Stay with us?\"");
+    let en = p.read("locales/en.toml").replace(
+        "# title = \"Keep me signed in\"",
+        "title = \"Stay with us?\"",
+    );
     p.write("locales/en.toml", en);
     let out = p.run(&["test"]);
     assert_eq!(code(&out), 1);

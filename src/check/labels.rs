@@ -81,7 +81,14 @@ pub(super) fn project_wide(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
-/// K001: a KMSI label the default locale sets and another locale does not.
+/// K001: KMSI labels the default locale sets and another locale does not.
+///
+/// Okta puts the default locale's `title`, `subtitle`, `accept` and `reject` (sent as
+/// `postAuthKeepMeSignedInPrompt`) into the widget's strings for whatever language the
+/// visitor has; only a locale's own label, merged into `config.i18n` by the page, wins
+/// over them. So visitors of a locale without those labels read the default locale's
+/// text, not their own language. `remember` has no API field: without it they see the
+/// widget's own text for the checkbox. One finding per locale and kind.
 fn missing_kmsi_labels(project: &Project, out: &mut Vec<Diagnostic>) {
     let Some(default) = project
         .locales
@@ -90,37 +97,81 @@ fn missing_kmsi_labels(project: &Project, out: &mut Vec<Diagnostic>) {
     else {
         return;
     };
+    let d = &default.tag;
     for l in project.locales.iter().filter(|l| l.tag != default.tag) {
         let at = kmsi_header(&l.file).map_or_else(
             || Location::line(&l.file, 1),
             |r| Location::bytes(&l.file, r),
         );
-        for ((key, _, want), (_, _, have)) in
-            default.kmsi.entries().into_iter().zip(l.kmsi.entries())
-        {
-            let (Some(want), None) = (want, have) else {
-                continue;
-            };
+        let missing: Vec<(&str, &Spanned<String>)> = default
+            .kmsi
+            .entries()
+            .into_iter()
+            .zip(l.kmsi.entries())
+            .filter_map(|((key, _, want), (_, _, have))| match (want, have) {
+                (Some(want), None) => Some((key, want)),
+                _ => None,
+            })
+            .collect();
+        let (api, remember): (Vec<_>, Vec<_>) =
+            missing.into_iter().partition(|(key, _)| *key != "remember");
+        let t = &l.tag;
+        let file = &l.file.path;
+        if !api.is_empty() {
+            let keys = api
+                .iter()
+                .map(|(k, _)| format!("`{k}`"))
+                .collect::<Vec<_>>();
+            let shown = api
+                .iter()
+                .map(|(k, v)| format!("{k} {:?}", v.get_ref()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let add = api
+                .iter()
+                .map(|(k, _)| format!("`{k} = \"…\"`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             out.push(
                 finding(
                     "K001",
                     format!(
-                        "locale `{}` has no KMSI label `{key}`, which the default locale `{}` sets",
-                        l.tag, default.tag
+                        "locale `{t}` does not set the KMSI {} {}: its visitors see the default locale `{d}`'s text instead of their language",
+                        plural(keys.len(), "label", "labels"),
+                        keys.join(", "),
+                    ),
+                )
+                .at(at.clone())
+                .label(format!("no {} here", keys.join(", ")))
+                .help(format!(
+                    "Okta shows `{d}`'s labels (sent as postAuthKeepMeSignedInPrompt) in every language the page does not override, so `{t}` visitors read {shown}; add {add} under `[kmsi]` in {file} (the page puts {} in config.i18n for `{t}`), or remove {} from `[kmsi]` in {} so that every language gets the widget's own translation",
+                    plural(keys.len(), "it", "them"),
+                    plural(keys.len(), "it", "them"),
+                    default.file.path,
+                )),
+            );
+        }
+        for (key, want) in remember {
+            out.push(
+                finding(
+                    "K001",
+                    format!(
+                        "locale `{t}` does not set the KMSI label `{key}`: its visitors see the widget's own checkbox text, not the one `{d}` sets"
                     ),
                 )
                 .at(at.clone())
                 .label(format!("no `{key}` here"))
                 .help(format!(
-                    "add `{key} = \"…\"` under `[kmsi]` in {} (in {}: {:?}); otherwise users of `{}` see the widget's own text beside your custom text",
-                    l.file.path,
-                    default.tag,
-                    want.get_ref(),
-                    l.tag
+                    "add `{key} = \"…\"` under `[kmsi]` in {file} (in {d}: {:?}); `{key}` has no API field, so only the page's config.i18n carries it",
+                    want.get_ref()
                 )),
             );
         }
     }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
 }
 
 /// The `[kmsi]` table header of a locale file.

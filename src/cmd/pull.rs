@@ -147,22 +147,33 @@ fn pull(g: &GlobalArgs, a: &PullArgs) -> Result<String, String> {
         .get("postAuthKeepMeSignedInPrompt")
         .cloned()
         .unwrap_or(Value::Null);
-    let mut labels = 0;
+    // The org's labels, exactly: one it does not have (null) leaves the project too, so
+    // that the next deploy does not send it and `diff` finds nothing to change.
+    let mut changed = false;
     for (api, key) in [
         ("title", "title"),
         ("subtitle", "subtitle"),
         ("acceptButtonText", "accept"),
         ("rejectButtonText", "reject"),
     ] {
-        if let Some(text) = prompt.get(api).and_then(|t| t.as_str()) {
-            if !locale.contains_table("kmsi") {
-                locale["kmsi"] = toml_edit::table();
+        match prompt.get(api).and_then(|t| t.as_str()) {
+            Some(text) => {
+                if !locale.contains_table("kmsi") {
+                    locale["kmsi"] = toml_edit::table();
+                }
+                locale["kmsi"][key] = value(text);
+                changed = true;
             }
-            locale["kmsi"][key] = value(text);
-            labels += 1;
+            None => {
+                if let Some(t) = locale.get_mut("kmsi").and_then(|t| t.as_table_like_mut())
+                    && t.remove(key).is_some()
+                {
+                    changed = true;
+                }
+            }
         }
     }
-    if labels > 0 {
+    if changed {
         crate::emit::write_atomic(&locale_path, locale.to_string().as_bytes())
             .map_err(|e| e.to_string())?;
         written.push(locale_rel);

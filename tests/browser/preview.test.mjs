@@ -1,18 +1,22 @@
 // `signin-pages serve` in a real browser: headless Chromium (Debian's), driven by
 // playwright-core. Starts the preview on a free port against a fresh starter project
-// (`signin-pages init`), then checks what a designer sees: the KMSI prompt in French,
-// the browser's own CSP engine (no violation on the starter; an inline script without
-// the nonce blocked and reported), reload on save and recovery from a template error.
+// (`signin-pages init`), then checks what a designer sees: the KMSI prompt and the
+// page's own text in French, the browser's own CSP engine (no violation on the starter;
+// an inline script without the nonce blocked and reported), reload on save and recovery
+// from a template error; and with the real Sign-In Widget (`serve --widget-dir`), the
+// KMSI prompt in French with the project's labels and, without any, the widget's own.
 //
 // Run with tests/browser/run.sh (installs what it needs). Environment:
 //   SIGNIN_PAGES_BIN    the binary (default target/debug/signin-pages)
 //   CHROMIUM            the browser (default /usr/bin/chromium)
+//   SIGNIN_WIDGET_DIR   an installed @okta/okta-signin-widget (default the one
+//                       tests/browser/package-lock.json pins, in node_modules)
 //   PREVIEW_ARTIFACTS   where screenshots go (default target/preview-artifacts)
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +107,31 @@ async function pick(page, key, value) {
 
 const text = (page, se) => page.locator(`[data-se="${se}"]`).first().textContent();
 
+/** A string value of a locale file's `[table]` (the starter writes `key = "text"`). */
+function localeValue(tag, table, key) {
+  const toml = readFileSync(join(project, 'locales', `${tag}.toml`), 'utf8');
+  const section = toml.split(/^\[/m).find((t) => t.startsWith(`${table}]`));
+  const m = section && section.match(new RegExp(`^${key} = "(.*)"$`, 'm'));
+  assert.ok(m, `${key} in [${table}] of locales/${tag}.toml`);
+  return JSON.parse(`"${m[1]}"`);
+}
+
+/** `signin-pages serve` on `projectDir` with `args`; resolves to [process, base URL]. */
+function serve(projectDir, args = []) {
+  const proc = spawn(bin, ['serve', '--port', '0', '--color', 'never', '--project', projectDir, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((ok, fail) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) ok([proc, m[0]]);
+    });
+    proc.on('exit', (code) => fail(new Error(`serve ${args.join(' ')} exited (${code})`)));
+  });
+}
+
 test('the KMSI prompt in French, with no CSP violation', { timeout: 60000 }, async () => {
   const page = await browser.newPage();
   const errors = [];
@@ -113,6 +142,8 @@ test('the KMSI prompt in French, with no CSP violation', { timeout: 60000 }, asy
   await Promise.all([page.waitForURL(/\/prod\/Example\/sign-in/), page.locator('a.sp-page').first().click()]);
   assert.equal(await text(page, 'o-form-head'), 'Sign In');
   assert.equal(await text(page, 'remember-me'), 'Keep me signed in');
+  const help = page.locator('[data-string="help"]');
+  assert.equal(await help.textContent(), localeValue('en', 'strings', 'help'));
 
   await pick(page, 'state', 'kmsi');
   await pick(page, 'locale', 'fr');
@@ -124,6 +155,10 @@ test('the KMSI prompt in French, with no CSP violation', { timeout: 60000 }, asy
   );
   assert.equal(await text(page, 'stay-signed-in-btn'), 'Rester connecté');
   assert.equal(await text(page, 'do-not-stay-signed-in-btn'), 'Ne pas rester connecté');
+  // The page's own text follows the language too: one page serves every language, and
+  // the starter's script switches it to the locale the widget speaks.
+  assert.equal(await help.textContent(), localeValue('fr', 'strings', 'help'));
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
   await page.screenshot({ path: join(artifacts, 'kmsi-fr.png') });
 
   // The pre-sign-in checkbox, in French too.
@@ -201,37 +236,65 @@ test('a template error replaces the page, which recovers by itself', { timeout: 
 });
 
 // The real Sign-In Widget (`serve --widget-dir`), driven by the preview's mock Identity
-// Engine answers. Opt-in: set SIGNIN_WIDGET_DIR to an installed @okta/okta-signin-widget
-// (`npm install @okta/okta-signin-widget@7`); CI does not download it.
-const widgetDir = process.env.SIGNIN_WIDGET_DIR;
-test('the real widget shows the KMSI prompt in French from the mock answers', {
-  timeout: 60000,
-  skip: widgetDir ? false : 'set SIGNIN_WIDGET_DIR to an installed @okta/okta-signin-widget',
-}, async () => {
-  const real = spawn(bin, ['serve', '--port', '0', '--color', 'never', '--project', project, '--widget-dir', widgetDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+// Engine answers: the npm package tests/browser/package-lock.json pins (run.sh installs
+// it), or SIGNIN_WIDGET_DIR.
+const widgetDir =
+  process.env.SIGNIN_WIDGET_DIR || join(repo, 'tests/browser/node_modules/@okta/okta-signin-widget');
+const widgetMissing = () =>
+  assert.ok(
+    existsSync(join(widgetDir, 'dist/js/okta-sign-in.min.js')),
+    `no Sign-In Widget in ${widgetDir}: run tests/browser/run.sh (npm ci installs it) or set SIGNIN_WIDGET_DIR`,
+  );
+
+/** The KMSI prompt's text in the real widget, for `locale`, once it shows `waitFor`. */
+async function realKmsiPrompt(projectDir, locale, waitFor, shot) {
+  const [real, url] = await serve(projectDir, ['--widget-dir', widgetDir]);
   try {
-    const url = await new Promise((ok, fail) => {
-      let out = '';
-      real.stdout.on('data', (d) => {
-        out += d;
-        const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-        if (m) ok(m[0]);
-      });
-      real.on('exit', (code) => fail(new Error(`serve --widget-dir exited (${code})`)));
-    });
     const page = await browser.newPage();
-    await page.goto(`${url}prod/Example/sign-in?state=kmsi&locale=fr`);
+    await page.goto(`${url}prod/Example/sign-in?state=kmsi&locale=${locale}`);
     const container = page.locator('#okta-login-container');
-    await container.getByText('Ne pas rester connecté').waitFor({ timeout: 20000 });
+    await container.getByText(waitFor).first().waitFor({ timeout: 20000 });
     const shown = await container.innerText();
-    assert.match(shown, /Rester connecté/);
-    assert.match(shown, /Connectez-vous et saisissez vos méthodes de sécurité moins souvent\./);
-    await page.screenshot({ path: join(artifacts, 'kmsi-fr-real-widget.png') });
+    await page.screenshot({ path: join(artifacts, shot) });
     assert.deepEqual(await page.evaluate(() => window.__signinPreview.violations), []);
     await page.close();
+    return shown;
   } finally {
     real.kill();
+  }
+}
+
+test('the real widget shows the project\'s KMSI labels in French', { timeout: 60000 }, async () => {
+  widgetMissing();
+  const shown = await realKmsiPrompt(project, 'fr', localeValue('fr', 'kmsi', 'reject'), 'kmsi-fr-real-widget.png');
+  for (const key of ['title', 'subtitle', 'accept', 'reject']) {
+    assert.ok(shown.includes(localeValue('fr', 'kmsi', key)), `${key} in ${shown}`);
+  }
+});
+
+test('with no KMSI labels in the project, the real widget shows its own French text', { timeout: 60000 }, async () => {
+  widgetMissing();
+  // A starter whose locales set no KMSI label: nothing goes to Okta, and the page adds
+  // nothing to config.i18n, so the widget speaks its own translation.
+  const bare = join(dir, 'no-kmsi-labels');
+  execFileSync(bin, ['init', bare, '-q']);
+  const fr = join(bare, 'locales/fr.toml');
+  writeFileSync(fr, readFileSync(fr, 'utf8').replace(/^\[kmsi\][\s\S]*?(?=^\[)/m, ''));
+  execFileSync(bin, ['build', '--project', bare, '-q']);
+  const body = JSON.parse(readFileSync(join(bare, 'dist/prod/Example/sign-in.json'), 'utf8'));
+  assert.equal(body.widgetCustomizations.postAuthKeepMeSignedInPrompt, undefined);
+
+  // What the widget itself says, from the installed package.
+  const bundle = (lang) =>
+    JSON.parse(readFileSync(join(widgetDir, `dist/labels/json/${lang}.json`), 'utf8'));
+  const french = bundle('login_fr');
+  const english = bundle('login');
+  const keys = ['oie.kmsi.title', 'oie.kmsi.subtitle', 'oie.kmsi.accept', 'oie.kmsi.reject'];
+  for (const k of keys) assert.ok(french[k] && french[k] !== english[k], `${k} is translated`);
+
+  const shown = await realKmsiPrompt(bare, 'fr', french['oie.kmsi.reject'], 'kmsi-fr-real-widget-own-text.png');
+  for (const k of keys) {
+    assert.ok(shown.includes(french[k]), `${k}: ${JSON.stringify(french[k])} in ${JSON.stringify(shown)}`);
+    assert.ok(!shown.includes(english[k]), `${k}: no English ${JSON.stringify(english[k])} in ${JSON.stringify(shown)}`);
   }
 });

@@ -211,6 +211,16 @@ fn explain_every_code() {
                 .unwrap()
         )
     );
+    // K001 says which text the visitors of a locale without labels really see.
+    insta::assert_snapshot!(
+        "explain_k001",
+        stdout(
+            &std::process::Command::new(BIN)
+                .args(["explain", "K001"])
+                .output()
+                .unwrap()
+        )
+    );
 }
 
 /// docs/checks.md is generated from the rules registry; `UPDATE_DOCS=1 cargo test`

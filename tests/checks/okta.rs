@@ -269,18 +269,41 @@ fn k001_locale_lacks_a_kmsi_label() {
 }
 
 #[test]
-fn k001_without_a_kmsi_table_points_at_line_1() {
+fn k001_without_a_kmsi_table_points_at_line_1_once_for_every_label() {
+    // One finding names every label the locale lacks, and the text its visitors see.
     let p = two_locales(
         "[kmsi]\ntitle = \"Stay signed in?\"\naccept = \"Yes\"\n",
         "[strings]\nhello = \"Bonjour\"\n",
     );
-    expect_found(
+    expect_only_as(
+        "rule_K001_every_label",
         &p,
-        &[
-            ("K001", "warning", "locales/fr.toml", 1, None),
-            ("K001", "warning", "locales/fr.toml", 1, None),
-        ],
+        "K001",
+        "locales/fr.toml",
+        1,
+        None,
     );
+}
+
+#[test]
+fn k001_remember_is_not_sent_to_okta() {
+    // `remember` has no API field: without it `fr` sees the widget's own text.
+    let p = two_locales("[kmsi]\nremember = \"Remember me\"\n", "[kmsi]\n");
+    expect_only_as(
+        "rule_K001_remember",
+        &p,
+        "K001",
+        "locales/fr.toml",
+        1,
+        Some(1),
+    );
+}
+
+#[test]
+fn k001_no_labels_in_the_default_locale_is_clean() {
+    // Nothing is sent to Okta: every language gets the widget's own translation.
+    let p = two_locales("", "[kmsi]\ntitle = \"Rester connecté ?\"\n");
+    expect_clean(&p);
 }
 
 #[test]
