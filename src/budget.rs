@@ -241,7 +241,7 @@ pub fn interrupt() -> Option<String> {
                 Exceeded::Output
             } else if live().saturating_sub(a.memory_at_start) > a.limits.memory() as isize {
                 Exceeded::Memory
-            } else if n % 16 == 0 && Instant::now() >= a.deadline {
+            } else if n.is_multiple_of(16) && Instant::now() >= a.deadline {
                 Exceeded::Time
             } else {
                 return None;
