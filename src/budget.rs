@@ -64,13 +64,17 @@ struct Active {
     limits: Limits,
     deadline: Instant,
     memory_at_start: isize,
-    written: usize,
-    iterations: u64,
-    exceeded: Option<Exceeded>,
 }
 
 thread_local! {
+    /// The budget of the render running on this thread, if any.
     static ACTIVE: Cell<Option<Active>> = const { Cell::new(None) };
+    /// Bytes the render has written (kept apart: the writer updates it on every write).
+    static WRITTEN: Cell<usize> = const { Cell::new(0) };
+    /// Loop iterations the render has run.
+    static ITERATIONS: Cell<u64> = const { Cell::new(0) };
+    /// The budget the render ran out of.
+    static EXCEEDED: Cell<Option<Exceeded>> = const { Cell::new(None) };
     /// Bytes allocated minus bytes freed by this thread (see [`CountingAlloc`]).
     static LIVE: Cell<isize> = const { Cell::new(0) };
 }
@@ -79,13 +83,8 @@ fn live() -> isize {
     LIVE.try_with(Cell::get).unwrap_or(0)
 }
 
-fn update(f: impl FnOnce(&mut Active)) {
-    ACTIVE.with(|c| {
-        if let Some(mut a) = c.get() {
-            f(&mut a);
-            c.set(Some(a));
-        }
-    });
+fn exceed(e: Exceeded) {
+    EXCEEDED.with(|c| c.set(c.get().or(Some(e))));
 }
 
 /// A render in progress on this thread; dropping it ends the budget.
@@ -101,11 +100,11 @@ impl Guard {
                 limits,
                 deadline: Instant::now() + limits.time,
                 memory_at_start: live(),
-                written: 0,
-                iterations: 0,
-                exceeded: None,
             }))
         });
+        WRITTEN.with(|c| c.set(0));
+        ITERATIONS.with(|c| c.set(0));
+        EXCEEDED.with(|c| c.set(None));
         Guard {
             _not_send: std::marker::PhantomData,
         }
@@ -113,7 +112,7 @@ impl Guard {
 
     /// Which budget ran out, if one did, and the loop iterations counted so far.
     pub fn outcome(&self) -> (Option<Exceeded>, u64) {
-        ACTIVE.with(|c| c.get().map_or((None, 0), |a| (a.exceeded, a.iterations)))
+        (EXCEEDED.with(Cell::get), ITERATIONS.with(Cell::get))
     }
 }
 
@@ -230,31 +229,27 @@ pub fn human_bytes(n: u64) -> String {
 /// `Tera::set_interrupt`). The clock is read every 16 iterations: a loop iteration costs
 /// tens of nanoseconds, a clock read about twenty.
 pub fn interrupt() -> Option<String> {
-    let mut stop = None;
-    update(|a| {
-        if a.exceeded.is_some() {
-            stop = a.exceeded;
-            return;
+    let a = ACTIVE.with(Cell::get)?;
+    let e = match EXCEEDED.with(Cell::get) {
+        Some(e) => e,
+        None => {
+            let n = ITERATIONS.with(|c| {
+                c.set(c.get() + 1);
+                c.get()
+            });
+            if WRITTEN.with(Cell::get) > a.limits.output {
+                Exceeded::Output
+            } else if live().saturating_sub(a.memory_at_start) > a.limits.memory() as isize {
+                Exceeded::Memory
+            } else if n.is_multiple_of(16) && Instant::now() >= a.deadline {
+                Exceeded::Time
+            } else {
+                return None;
+            }
         }
-        a.iterations += 1;
-        let held = live().saturating_sub(a.memory_at_start);
-        let e = if a.written > a.limits.output {
-            Some(Exceeded::Output)
-        } else if held > a.limits.memory() as isize {
-            Some(Exceeded::Memory)
-        } else if a.iterations % 16 == 0 && Instant::now() >= a.deadline {
-            Some(Exceeded::Time)
-        } else {
-            None
-        };
-        a.exceeded = e;
-        stop = e;
-    });
-    let e = stop?;
-    let limits = ACTIVE
-        .with(|c| c.get().map(|a| a.limits))
-        .unwrap_or_default();
-    Some(message(e, &limits))
+    };
+    exceed(e);
+    Some(message(e, &a.limits))
 }
 
 /// The writer a page renders into: refuses to grow past the output budget (plus
@@ -276,9 +271,9 @@ impl Capped {
 impl Write for Capped {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
         let len = self.buf.len() + bytes.len();
-        update(|a| a.written = len);
+        let _ = WRITTEN.try_with(|c| c.set(len));
         if len > self.cap {
-            update(|a| a.exceeded = a.exceeded.or(Some(Exceeded::Output)));
+            exceed(Exceeded::Output);
             return Err(std::io::Error::other("output budget exceeded"));
         }
         self.buf.extend_from_slice(bytes);

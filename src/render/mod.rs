@@ -26,6 +26,10 @@ pub struct Engine {
     sources: HashMap<String, Arc<SourceFile>>,
     /// What one page may cost to render.
     limits: Limits,
+    /// Room to reserve for a page's output: twice every template's size together (a
+    /// page is its template plus the layouts and partials it pulls in, plus what the
+    /// context adds), and at least 16 KiB, so that a page is written without regrowing.
+    size_hint: usize,
 }
 
 /// The template name Tera knows a `templates/…` file by.
@@ -83,9 +87,10 @@ fn render_budgeted(
     name: &str,
     context: &tera::Context,
     limits: &Limits,
+    size_hint: usize,
 ) -> Result<String, (tera::Error, Option<Stopped>)> {
     let guard = budget::Guard::start(*limits);
-    let mut out = budget::Capped::new(limits, 16 * 1024);
+    let mut out = budget::Capped::new(limits, size_hint);
     let result = tera.render_to(name, context, &mut out);
     let (exceeded, iterations) = guard.outcome();
     drop(guard);
@@ -132,6 +137,7 @@ impl Engine {
             tera: new_tera(),
             sources,
             limits: Limits::default(),
+            size_hint: (2 * templates.iter().map(|t| t.text.len()).sum::<usize>()).max(16 * 1024),
         };
         if !diags.is_empty() {
             return Err(diags);
@@ -172,7 +178,7 @@ impl Engine {
     /// out and the page rendered again, so that one run reports every misspelt name,
     /// not only the first. (Only on the error path: a clean render parses nothing.)
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Vec<Diagnostic>> {
-        let first = match render_budgeted(&self.tera, name, context, &self.limits) {
+        let first = match render_budgeted(&self.tera, name, context, &self.limits, self.size_hint) {
             Ok(out) => return Ok(okta_tags::unmask(out)),
             Err((e, Some(stopped))) => return Err(vec![self.over_budget(name, &e, &stopped)]),
             Err((e, None)) => e,
@@ -205,7 +211,7 @@ impl Engine {
             if tera.add_raw_templates(all.collect::<Vec<_>>()).is_err() {
                 break;
             }
-            match render_budgeted(&tera, name, context, &self.limits) {
+            match render_budgeted(&tera, name, context, &self.limits, self.size_hint) {
                 Ok(_) | Err((_, Some(_))) => break,
                 Err((e, None)) => {
                     let more = self.diagnostics(&e, Some(context));
