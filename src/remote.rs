@@ -182,7 +182,7 @@ pub fn save_backup(
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("backups serialize");
     text.push('\n');
-    emit::write_atomic(&path, text.as_bytes())?;
+    crate::write::atomic(root, &path, text.as_bytes())?;
     Ok(path)
 }
 
@@ -247,7 +247,7 @@ pub fn record_preview(
     v[page.segment()] = json!({ "previewedSha256": sha, "at": timestamp() });
     let mut text = serde_json::to_string_pretty(&v).expect("state serializes");
     text.push('\n');
-    emit::write_atomic(&path, text.as_bytes())
+    crate::write::atomic(root, &path, text.as_bytes())
 }
 
 /// One field that differs: its dotted name, what the org has, what the project sends.

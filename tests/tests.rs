@@ -20,3 +20,4 @@ mod schema;
 mod serve;
 mod snapshots;
 mod templates;
+mod writes;

@@ -119,6 +119,15 @@ pub const RULES: &[Rule] = &[
         "Use a name from signin-pages.toml (the help line lists them).",
     ),
     rule(
+        "P010",
+        Error,
+        false,
+        "an output folder is a link",
+        "dist/, snapshots/, .signin-pages/ (backups, state), the spare generation or manifest beside dist/, or a folder below them on the way to a file signin-pages writes, is a symbolic link.",
+        "signin-pages writes, replaces and removes files in these folders; through a link it would change files elsewhere on the machine (through a linked dist/, on every second build).",
+        "Remove the link; signin-pages creates the folder. To build somewhere else, use `build --out DIR`.",
+    ),
+    rule(
         "T001",
         Error,
         false,
