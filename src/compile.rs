@@ -112,9 +112,9 @@ pub fn compile(root: &Path, filter: &Filter, options: Options) -> Compiled {
             Vec::new()
         }
     };
-    let diags: Diagnostics = check::apply_policy(&project, diags.into_vec())
-        .into_iter()
-        .collect();
+    let mut diags = diags.into_vec();
+    diags.extend(check::secrets_in_project_files(&project, &diags));
+    let diags: Diagnostics = check::apply_policy(&project, diags).into_iter().collect();
     Compiled {
         project: Some(project),
         outputs,

@@ -29,6 +29,7 @@ pub mod plan;
 pub mod preview;
 pub mod project;
 pub mod publish;
+pub mod redact;
 pub mod remote;
 pub mod render;
 pub mod source;
