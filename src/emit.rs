@@ -28,12 +28,12 @@ fn spare_path(dist: &Path) -> PathBuf {
 }
 
 /// Every entry below `dir` that is not a folder (files, and links of any kind, which are
-/// never followed), as paths relative to it.
-fn files_below(dir: &Path) -> Vec<String> {
+/// never followed), as paths relative to it, each with whether it is a link.
+fn files_below(dir: &Path) -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    collect_files(dir, "", &mut out);
+    collect_entries(dir, "", &mut out);
     out.into_iter()
-        .map(|p| p.trim_start_matches('/').to_string())
+        .map(|(p, link)| (p.trim_start_matches('/').to_string(), link))
         .collect()
 }
 
@@ -109,9 +109,8 @@ fn sync_tree(base: &Path, dir: &Path, want: &BTreeMap<String, Vec<u8>>) -> Resul
     let known = read_manifest(&manifest_file);
     let _ = std::fs::remove_file(&manifest_file);
     let mut removed = false;
-    for rel in files_below(dir) {
+    for (rel, is_link) in files_below(dir) {
         let p = dir.join(&rel);
-        let is_link = std::fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink());
         if is_link || !want.contains_key(&rel) {
             io(&p, std::fs::remove_file(&p))?;
             removed = true;
@@ -314,6 +313,15 @@ pub fn accept_snapshots(
 }
 
 fn collect_files(dir: &Path, rel: &str, out: &mut Vec<String>) {
+    let mut entries = Vec::new();
+    collect_entries(dir, rel, &mut entries);
+    out.extend(entries.into_iter().map(|(p, _)| p));
+}
+
+/// The entries below `dir` that are not folders, sorted, each with whether it is a link.
+/// `DirEntry::file_type` does not follow links (and costs no system call on most file
+/// systems): a link is listed, never entered.
+fn collect_entries(dir: &Path, rel: &str, out: &mut Vec<(String, bool)>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -322,11 +330,11 @@ fn collect_files(dir: &Path, rel: &str, out: &mut Vec<String>) {
     for e in entries {
         let name = e.file_name().to_string_lossy().into_owned();
         let child = format!("{rel}/{name}");
-        // `DirEntry::file_type` does not follow links: a link is listed, never entered.
-        if e.file_type().is_ok_and(|t| t.is_dir()) {
-            collect_files(&e.path(), &child, out);
+        let Ok(t) = e.file_type() else { continue };
+        if t.is_dir() {
+            collect_entries(&e.path(), &child, out);
         } else {
-            out.push(child);
+            out.push((child, t.is_symlink()));
         }
     }
 }
