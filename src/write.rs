@@ -113,7 +113,7 @@ pub fn refuse_links(base: &Path, path: &Path) -> Result<(), WriteError> {
 /// in it.
 pub fn create_dirs(base: &Path, dir: &Path) -> Result<(), WriteError> {
     refuse_links(base, dir)?;
-    if dir.is_dir() {
+    if dir.as_os_str().is_empty() || dir.is_dir() {
         return Ok(());
     }
     let mut missing = Vec::new();
@@ -167,10 +167,30 @@ pub(crate) fn unique_sibling(path: &Path, tag: &str) -> PathBuf {
     path.with_file_name(format!(".{name}.{tag}-{}-{nanos}", std::process::id()))
 }
 
+/// Whether a write must survive a power cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Flushed to disk before and after the rename: backups, state, snapshots.
+    Durable,
+    /// A cache that can be rebuilt (`dist/`'s manifest): atomic, not flushed.
+    Cache,
+}
+
 /// Write `contents` to `path` atomically and durably: a new temporary file beside it,
 /// flushed to disk, renamed over `path`, and the folder flushed. No folder between
 /// `base` and `path`, nor `path` itself, may be a link.
 pub fn atomic(base: &Path, path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    atomic_with(base, path, contents, Durability::Durable)
+}
+
+/// [`atomic`], flushed to disk or not.
+pub fn atomic_with(
+    base: &Path,
+    path: &Path,
+    contents: &[u8],
+    durability: Durability,
+) -> Result<(), WriteError> {
+    let durable = durability == Durability::Durable;
     refuse_links(base, path)?;
     let parent = path.parent().unwrap_or(Path::new(""));
     create_dirs(base, parent)?;
@@ -179,7 +199,7 @@ pub fn atomic(base: &Path, path: &Path, contents: &[u8]) -> Result<(), WriteErro
         // `create_new`: never open (and write through) something already there.
         let mut f = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         f.write_all(contents)?;
-        f.sync_all()
+        if durable { f.sync_all() } else { Ok(()) }
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
@@ -189,5 +209,5 @@ pub fn atomic(base: &Path, path: &Path, contents: &[u8]) -> Result<(), WriteErro
         let _ = std::fs::remove_file(&tmp);
         return io(path, Err(e));
     }
-    sync_dir(parent)
+    if durable { sync_dir(parent) } else { Ok(()) }
 }

@@ -134,44 +134,48 @@ fn a_link_inside_dist_is_removed_not_followed() {
 }
 
 /// A file put into `dist/` by hand is gone after the next build and stays gone: it used
-/// to vanish on one build and come back on the next (the spare generation swap).
+/// to vanish on one build and come back on the next (the spare generation swap). Strays
+/// are added before every build — at the top, in an existing folder, in a new folder,
+/// as an empty folder — full builds and narrowed ones alike.
 #[test]
 fn stray_files_in_dist_are_removed_by_every_build() {
     let p = project();
     assert_eq!(code(&p.run(&["build"])), 0);
-    p.write("dist/notes.txt", "by hand");
-    p.write("dist/prod/B/extra.html", "by hand");
-    p.write("dist/staging/C/sign-in.html", "by hand");
-    for (i, args) in [
-        &["build"][..],
+    let outputs = [
+        "dev/A/sign-in.html",
+        "dev/A/sign-in.json",
+        "dev/B/sign-in.html",
+        "dev/B/sign-in.json",
+        "prod/A/sign-in.html",
+        "prod/A/sign-in.json",
+        "prod/B/sign-in.html",
+        "prod/B/sign-in.json",
+    ];
+    let builds: [&[&str]; 7] = [
+        &["build"],
         &["build"],
         &["build", "--env", "prod", "--brand", "A"],
         &["build"],
         &["build", "--env", "dev"],
-    ]
-    .iter()
-    .enumerate()
-    {
+        &["build"],
+        &["build"],
+    ];
+    for (i, args) in builds.iter().enumerate() {
+        p.write(&format!("dist/notes-{i}.txt"), "by hand");
+        p.write(&format!("dist/prod/B/extra-{i}.html"), "by hand");
+        p.write(&format!("dist/staging-{i}/C/sign-in.html"), "by hand");
+        std::fs::create_dir_all(p.path().join(format!("dist/dev/empty-{i}"))).unwrap();
         let out = p.run(args);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         let files: Vec<String> = tree(&p.path().join("dist"))
             .into_iter()
             .map(|(f, _)| f)
             .collect();
-        assert_eq!(
-            files,
-            [
-                "dev/A/sign-in.html",
-                "dev/A/sign-in.json",
-                "dev/B/sign-in.html",
-                "dev/B/sign-in.json",
-                "prod/A/sign-in.html",
-                "prod/A/sign-in.json",
-                "prod/B/sign-in.html",
-                "prod/B/sign-in.json",
-            ],
-            "after build {i} ({args:?})"
-        );
+        assert_eq!(files, outputs, "after build {i} ({args:?})");
+        for j in 0..=i {
+            assert!(!p.exists(&format!("dist/dev/empty-{j}")), "after build {i}");
+            assert!(!p.exists(&format!("dist/staging-{j}")), "after build {i}");
+        }
     }
 }
 
