@@ -120,7 +120,7 @@ fn ms(t: Timing) -> f64 {
 fn build_library(root: &Path) {
     let compiled = compile::compile(root, &Filter::default(), Options::default());
     if !compiled.diags.has_errors()
-        && let Err(e) = emit::write_dist(&root.join("dist"), &compiled.outputs, false)
+        && let Err(e) = emit::write_dist(root, &root.join("dist"), &compiled.outputs, &[])
     {
         eprintln!("warning: writing dist/ failed: {e}");
     }
@@ -335,7 +335,7 @@ fn breakdown(root: &Path, floor: &Floor, runs: usize) {
         .sum();
     let dist = root.join("dist");
     let t_write = measure(runs, || {
-        let _ = emit::write_dist(&dist, &compiled.outputs, false);
+        let _ = emit::write_dist(root, &dist, &compiled.outputs, &[]);
     });
 
     println!();

@@ -53,6 +53,25 @@ impl TargetOutput {
     }
 }
 
+/// Every file the project's targets write, relative to `dist/` (and `snapshots/`),
+/// whether or not this compile rendered them: what a filtered build carries over.
+pub fn target_files(project: &Project) -> Vec<String> {
+    let config = &project.config;
+    let mut names = vec!["sign-in.html", "sign-in.json"];
+    if project.has_error_page() {
+        names.extend(["error.html", "error.json"]);
+    }
+    let mut out = Vec::new();
+    for env in &config.environments {
+        for brand in &config.brands {
+            for name in &names {
+                out.push(format!("{}/{}/{name}", env.name, brand.dir));
+            }
+        }
+    }
+    out
+}
+
 /// What a compile produced. `project` is `None` when the project itself could not load.
 pub struct Compiled {
     pub project: Option<Project>,
@@ -94,9 +113,9 @@ pub fn compile(root: &Path, filter: &Filter, options: Options) -> Compiled {
                 Vec::new()
             }
         };
-    let diags: Diagnostics = check::apply_policy(&project, diags.into_vec())
-        .into_iter()
-        .collect();
+    let mut diags = diags.into_vec();
+    diags.extend(check::secrets_in_project_files(&project, &diags));
+    let diags: Diagnostics = check::apply_policy(&project, diags).into_iter().collect();
     Compiled {
         project: Some(project),
         outputs,

@@ -446,8 +446,51 @@ fn valid_env_name(n: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// A folder name for a brand: its name, with anything a file system might mind replaced.
+/// A folder name for a brand under `dist/<env>/`, `snapshots/<env>/` and
+/// `.signin-pages/backups/<env>/`: its name in Unicode NFC, keeping letters, marks and
+/// digits of every script and `-`, `_`, `.`; everything else (spaces, punctuation,
+/// separators, the characters Windows reserves `<>:"/\\|?*`, control characters) becomes
+/// `-`. Leading and trailing dots go, a Windows device name (`CON`, `NUL`, `COM1`, …)
+/// gets a leading `_`, and the name is cut to 100 bytes. ASCII names map as they always
+/// did (`Acme Health` → `Acme-Health`).
 pub fn brand_dir(name: &str) -> String {
+    use icu_properties::CodePointMapData;
+    use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
+    let gc = CodePointMapData::<GeneralCategory>::new();
+    let keep = |c: char| {
+        if c.is_ascii() {
+            return c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+        }
+        let cat = gc.get(c);
+        GeneralCategoryGroup::Letter.contains(cat)
+            || GeneralCategoryGroup::Mark.contains(cat)
+            || GeneralCategoryGroup::Number.contains(cat)
+    };
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(name);
+    let s: String = nfc.chars().map(|c| if keep(c) { c } else { '-' }).collect();
+    let mut s = s.trim_matches('.').to_string();
+    // Most file systems allow 255 bytes per name; leave room for `.tmp-…` siblings.
+    if s.len() > 100 {
+        let mut end = 100;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+        s = s.trim_end_matches('.').to_string();
+    }
+    if s.is_empty() {
+        return "brand".to_string();
+    }
+    if windows_device_name(&s) {
+        s.insert(0, '_');
+    }
+    s
+}
+
+/// The folder name earlier versions gave a brand: every character other than ASCII
+/// letters, digits, `-`, `_` and `.` replaced by `-`. Backups taken then are still
+/// found there.
+pub fn ascii_brand_dir(name: &str) -> String {
     let s: String = name
         .chars()
         .map(|c| {
@@ -460,6 +503,32 @@ pub fn brand_dir(name: &str) -> String {
         .collect();
     let s = s.trim_matches('.').to_string();
     if s.is_empty() { "brand".to_string() } else { s }
+}
+
+/// `CON`, `PRN`, `AUX`, `NUL`, `COM0`–`COM9`, `LPT0`–`LPT9` (also with superscript
+/// digits), in any case and with any extension: names Windows refuses for a file or
+/// folder.
+fn windows_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+    match stem.as_str() {
+        "CON" | "PRN" | "AUX" | "NUL" => true,
+        _ => {
+            let (Some(head), Some(tail)) = (stem.get(..3), stem.get(3..)) else {
+                return false;
+            };
+            matches!(head, "COM" | "LPT")
+                && tail.chars().count() == 1
+                && tail
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '¹' | '²' | '³'))
+        }
+    }
+}
+
+/// The key two folder names collide on where case does not count (macOS and Windows by
+/// default): Unicode lowercase.
+pub fn folder_key(dir: &str) -> String {
+    dir.to_lowercase()
 }
 
 /// Parse and validate the project file. Every problem found is a diagnostic; a config
@@ -600,6 +669,26 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
     if let Some(k) = &raw.kmsi {
         let _ = validate_kmsi(&file, k, false, diags);
     }
+    // Environment names are folder names too: two that differ only in case collide on
+    // macOS and Windows. Reported at the later one in the file.
+    let mut by_position: Vec<&Spanned<String>> = raw.environments.keys().collect();
+    by_position.sort_by_key(|n| n.span().start);
+    for (i, name) in by_position.iter().enumerate() {
+        if let Some(first) = by_position[..i]
+            .iter()
+            .find(|p| folder_key(p.get_ref()) == folder_key(name.get_ref()))
+        {
+            diags.push(err(
+                name.span(),
+                format!(
+                    "environments `{}` and `{}` would share a folder on a file system that ignores case (macOS, Windows)",
+                    first.get_ref(),
+                    name.get_ref()
+                ),
+                "give each environment a name that differs in more than case",
+            ));
+        }
+    }
     let mut environments = Vec::new();
     for (name, env) in &raw.environments {
         if !valid_env_name(name.get_ref()) {
@@ -660,14 +749,20 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
         let dir = brand_dir(name);
         if let Some(prev) = brands
             .iter()
-            .find(|p| p.name.get_ref() == name || p.dir == dir)
+            .find(|p| p.name.get_ref() == name || folder_key(&p.dir) == folder_key(&dir))
         {
             let msg = if prev.name.get_ref() == name {
                 format!("brand `{name}` is listed twice")
-            } else {
+            } else if prev.dir == dir {
                 format!(
                     "brands `{}` and `{name}` would share the folder `{dir}`",
                     prev.name.get_ref()
+                )
+            } else {
+                format!(
+                    "brands `{}` and `{name}` would share a folder on a file system that ignores case (macOS, Windows): `{}` and `{dir}`",
+                    prev.name.get_ref(),
+                    prev.dir
                 )
             };
             diags.push(err(b.name.span(), msg, "give each brand its own name"));
@@ -1311,6 +1406,30 @@ mod tests {
         for bad in ["", "latest", "^7.13", "7.13.1", "v7", "7.", "^", "7.x"] {
             assert!(!valid_widget_version(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn brand_folders() {
+        assert_eq!(brand_dir("Acme Health"), "Acme-Health");
+        assert_eq!(brand_dir("B: one/two"), "B--one-two");
+        assert_eq!(brand_dir("Äcme Ωmega 東京"), "Äcme-Ωmega-東京");
+        assert_eq!(brand_dir("हिन्दी"), "हिन्दी");
+        // Decomposed input comes out composed.
+        assert_eq!(brand_dir("Cafe\u{301}"), "Café");
+        assert_eq!(
+            brand_dir("a<b>c:d\"e/f\\g|h?i*j\u{7}k"),
+            "a-b-c-d-e-f-g-h-i-j-k"
+        );
+        assert_eq!(brand_dir("..x.."), "x");
+        assert_eq!(brand_dir("..."), "brand");
+        assert_eq!(brand_dir("con"), "_con");
+        assert_eq!(brand_dir("NUL.txt"), "_NUL.txt");
+        assert_eq!(brand_dir("COM1"), "_COM1");
+        assert_eq!(brand_dir("LPT²"), "_LPT²");
+        assert_eq!(brand_dir("COM10"), "COM10");
+        assert_eq!(brand_dir("Console"), "Console");
+        assert!(brand_dir(&"é".repeat(200)).len() <= 100);
+        assert_eq!(folder_key("ÄCME"), folder_key("äcme"));
     }
 
     #[test]

@@ -1490,7 +1490,7 @@ fn save_backup_doc(
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("backups serialize");
     text.push('\n');
-    emit::write_atomic(&path, text.as_bytes())?;
+    crate::write::atomic(root, &path, text.as_bytes())?;
     Ok(path)
 }
 

@@ -2,7 +2,8 @@
 //!
 //! The pipeline reads off the module list: [`config`] and [`project`] load the files,
 //! [`plan`] picks the targets, [`render`] runs Tera behind the Okta-tag mask, [`check`]
-//! finds problems, [`payload`] shapes the request bodies and [`emit`] writes them.
+//! finds problems, [`payload`] shapes the request bodies and [`emit`] writes them
+//! (every file through [`write`]: real folders only, atomic and durable).
 //! [`compile`] ties those together for every command in [`cmd`].
 
 // `OktaError` carries everything Okta said (code, summary, causes, id) and our advice;
@@ -29,10 +30,12 @@ pub mod plan;
 pub mod preview;
 pub mod project;
 pub mod publish;
+pub mod redact;
 pub mod remote;
 pub mod render;
 pub mod source;
 pub mod starter;
+pub mod write;
 
 use std::process::ExitCode;
 

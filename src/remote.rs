@@ -189,37 +189,53 @@ pub fn save_backup(
     });
     let mut text = serde_json::to_string_pretty(&doc).expect("backups serialize");
     text.push('\n');
-    emit::write_atomic(&path, text.as_bytes())?;
+    crate::write::atomic(root, &path, text.as_bytes())?;
     Ok(path)
 }
 
-/// Every backup of a brand, oldest first.
-pub fn list_backups(root: &Path, env: &str, brand_dir: &str) -> Vec<Backup> {
-    let dir = backup_dir(root, env, brand_dir);
-    let Ok(entries) = std::fs::read_dir(&dir) else {
+/// Every backup of a brand, oldest first. A brand whose name is not ASCII had another
+/// folder before folder names kept every script ([`crate::config::ascii_brand_dir`]);
+/// its backups there (and only its own: several names shared such a folder) are
+/// listed too.
+pub fn list_backups(root: &Path, env: &str, brand: &crate::config::Brand) -> Vec<Backup> {
+    let name = brand.name.get_ref();
+    let mut out = read_backups(&backup_dir(root, env, &brand.dir), None);
+    let legacy = crate::config::ascii_brand_dir(name);
+    if legacy != brand.dir {
+        out.extend(read_backups(&backup_dir(root, env, &legacy), Some(name)));
+    }
+    out.sort_by(|a, b| a.file_name.cmp(&b.file_name));
+    out
+}
+
+/// The backups in `dir`; with `only`, those of that brand alone.
+fn read_backups(dir: &Path, only: Option<&str>) -> Vec<Backup> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    let mut out: Vec<Backup> = entries
+    entries
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
         .filter_map(|e| {
             let v: Value = serde_json::from_slice(&std::fs::read(e.path()).ok()?).ok()?;
+            let brand = v
+                .get("brand")
+                .and_then(|b| b.as_str())
+                .unwrap_or("")
+                .to_string();
+            if only.is_some_and(|o| o != brand) {
+                return None;
+            }
             Some(Backup {
                 path: e.path(),
                 file_name: e.file_name().to_string_lossy().into_owned(),
                 slot: v.get("slot")?.as_str()?.to_string(),
                 page: v.get("page")?.as_str()?.to_string(),
-                brand: v
-                    .get("brand")
-                    .and_then(|b| b.as_str())
-                    .unwrap_or("")
-                    .to_string(),
+                brand,
                 body: v.get("body").cloned().unwrap_or(Value::Null),
             })
         })
-        .collect();
-    out.sort_by(|a, b| a.file_name.cmp(&b.file_name));
-    out
+        .collect()
 }
 
 /// `.signin-pages/state/<env>/<brand dir>.json`: the hash of the payload last sent to
@@ -254,7 +270,7 @@ pub fn record_preview(
     v[page.segment()] = json!({ "previewedSha256": sha, "at": timestamp() });
     let mut text = serde_json::to_string_pretty(&v).expect("state serializes");
     text.push('\n');
-    emit::write_atomic(&path, text.as_bytes())
+    crate::write::atomic(root, &path, text.as_bytes())
 }
 
 /// One field that differs: its dotted name, what the org has, what the project sends.

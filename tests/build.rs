@@ -395,3 +395,29 @@ fn a_templates_or_locale_link_out_of_the_project_is_refused() {
     );
     assert!(!p.exists("dist"));
 }
+
+/// Folder names keep letters of every script: `東京` and `大阪` used to both become
+/// `--` and collide; `Äcme Ωmega 東京` became `-cme--mega---`. Characters a file system
+/// refuses still become `-`, and the example project's ASCII names are unchanged
+/// (its snapshots pin them).
+#[test]
+fn brand_folders_keep_non_ascii_letters() {
+    let p = Project::with_page("<p>{{ brand.name }}</p>\n").file(
+        "signin-pages.toml",
+        "[project]\nname = \"t\"\n[environments.prod]\n[[brands]]\nname = \"東京\"\n[[brands]]\nname = \"大阪\"\n[[brands]]\nname = \"Äcme Ωmega 東京\"\n[[brands]]\nname = \"a:b|c?d*e\\\\f\"\n[[brands]]\nname = \"NUL\"\n",
+    );
+    let out = p.run(&["build"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    for (dir, name) in [
+        ("東京", "東京"),
+        ("大阪", "大阪"),
+        ("Äcme-Ωmega-東京", "Äcme Ωmega 東京"),
+        ("a-b-c-d-e-f", "a:b|c?d*e\\f"),
+        ("_NUL", "NUL"),
+    ] {
+        assert_eq!(
+            p.read(&format!("dist/prod/{dir}/sign-in.html")),
+            format!("<p>{name}</p>\n")
+        );
+    }
+}

@@ -150,3 +150,39 @@ fn no_project_file() {
         stderr(&out)
     );
 }
+
+/// `Acme` and `acme` get folders that macOS and Windows take for one: P002 at the
+/// second brand, naming the first.
+#[test]
+fn brands_whose_folders_differ_only_in_case() {
+    let err = fails_with(
+        "[project]\nname = \"t\"\n[environments.prod]\n[[brands]]\nname = \"Acme\"\n[[brands]]\nname = \"B\"\n[[brands]]\nname = \"acme\"\n",
+    );
+    assert!(
+        err.contains("error[P002]: brands `Acme` and `acme` would share a folder on a file system that ignores case"),
+        "{err}"
+    );
+    assert!(err.contains("--> signin-pages.toml:9:8"), "{err}");
+    // Unicode lowercase, not ASCII only.
+    let err = fails_with(
+        "[project]\nname = \"t\"\n[environments.prod]\n[[brands]]\nname = \"ÄCME\"\n[[brands]]\nname = \"äcme\"\n",
+    );
+    assert!(
+        err.contains("brands `ÄCME` and `äcme` would share a folder"),
+        "{err}"
+    );
+    assert!(err.contains("--> signin-pages.toml:7:8"), "{err}");
+}
+
+/// `prod` and `Prod` likewise, at the later one in the file (not in name order).
+#[test]
+fn environments_whose_folders_differ_only_in_case() {
+    let err = fails_with(
+        "[project]\nname = \"t\"\n[environments.prod]\n[environments.dev]\n[environments.Prod]\n[[brands]]\nname = \"B\"\n",
+    );
+    assert!(
+        err.contains("error[P002]: environments `prod` and `Prod` would share a folder on a file system that ignores case"),
+        "{err}"
+    );
+    assert!(err.contains("--> signin-pages.toml:5:15"), "{err}");
+}

@@ -795,3 +795,39 @@ fn pull_takes_the_orgs_kmsi_labels_exactly() {
     let out = run(&p, &["diff", "--env", "prod", "--brand", "Acme"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
 }
+
+/// Brands with non-ASCII names got ASCII-only folders before (`東京` and `大阪` both
+/// `--`): their backups there are still listed, each under its own brand.
+#[test]
+fn backups_in_the_old_ascii_folder_are_still_found() {
+    let p = Project::with_page(PAGE).file(
+        "signin-pages.toml",
+        "[project]\nname = \"t\"\n[environments.prod]\n[[brands]]\nname = \"東京\"\n[[brands]]\nname = \"大阪\"\n",
+    );
+    for (brand, file) in [
+        ("東京", "20250101T000000.000Z-sign-in-preview.json"),
+        ("大阪", "20250102T000000.000Z-sign-in-customized.json"),
+    ] {
+        let doc = json!({"brand": brand, "brandId": "b", "environment": "prod", "page": "sign-in", "slot": if file.contains("preview") { "preview" } else { "customized" }, "takenAt": "x", "body": null});
+        p.write(
+            &format!(".signin-pages/backups/prod/--/{file}"),
+            serde_json::to_string(&doc).unwrap(),
+        );
+    }
+    let out = p.run(&["backups", "list", "--env", "prod"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows: Vec<String> = stdout(&out)
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "prod 東京 sign-in preview absent 20250101T000000.000Z-sign-in-preview.json",
+            "prod 大阪 sign-in customized absent 20250102T000000.000Z-sign-in-customized.json",
+        ],
+        "{}",
+        stdout(&out)
+    );
+}

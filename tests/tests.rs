@@ -22,3 +22,4 @@ mod schema;
 mod serve;
 mod snapshots;
 mod templates;
+mod writes;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use crate::config::{Brand, CspMode, Environment};
 use crate::diag::{Diagnostic, Severity};
 use crate::payload::SignInPageBody;
-use crate::project::Project;
+use crate::project::{Project, ValueScope, ValueSite};
 use crate::source::SourceFile;
 
 pub use labels::four_byte_chars;
@@ -62,6 +62,18 @@ pub fn project_wide(project: &Project) -> Vec<Diagnostic> {
     out
 }
 
+/// S001 for secrets in the project's files that `found` (the findings so far, page
+/// checks included) does not report at the same place already.
+pub fn secrets_in_project_files(project: &Project, found: &[Diagnostic]) -> Vec<Diagnostic> {
+    let reported: Vec<(String, std::ops::Range<usize>)> = found
+        .iter()
+        .filter(|d| d.code == "S001")
+        .filter_map(|d| d.location.as_ref())
+        .map(|l| (l.file.path.clone(), l.byte_range()))
+        .collect();
+    secrets::in_project_files(project, &reported)
+}
+
 /// The templates a page may have come from, its own first.
 fn sources_for(project: &Project, page: &str) -> Vec<Arc<SourceFile>> {
     let own = format!("templates/{page}");
@@ -73,6 +85,28 @@ fn sources_for(project: &Project, page: &str) -> Vec<Arc<SourceFile>> {
         .collect();
     v.extend(project.templates.iter().filter(|t| t.path != own).cloned());
     v
+}
+
+/// The project values a target's pages can hold, in the order its context merges them
+/// (brand over environment over project), then the locales (default first), then any
+/// other string of the project file. Other brands' and environments' vars are left out.
+fn values_for(project: &Project, env: &Environment, brand: &Brand) -> Vec<Arc<ValueSite>> {
+    let rank = |s: &ValueScope| match s {
+        ValueScope::Brand(b) if b == brand.name.get_ref() => Some(0),
+        ValueScope::Env(e) if *e == env.name => Some(1),
+        ValueScope::Project => Some(2),
+        ValueScope::Locale(l) if *l == project.config.default_locale => Some(3),
+        ValueScope::Locale(_) => Some(4),
+        ValueScope::Other => Some(5),
+        ValueScope::Brand(_) | ValueScope::Env(_) => None,
+    };
+    let mut v: Vec<(usize, Arc<ValueSite>)> = project
+        .values
+        .iter()
+        .filter_map(|v| rank(&v.scope).map(|r| (r, Arc::clone(v))))
+        .collect();
+    v.sort_by_key(|(r, _)| *r);
+    v.into_iter().map(|(_, v)| v).collect()
 }
 
 /// Checks of one target's rendered pages and request body.
@@ -95,7 +129,8 @@ pub fn target(
             &format!("dist/{dir}/{name}"),
             html,
             &sources_for(project, name),
-        );
+        )
+        .with_values(values_for(project, env, brand));
         let ctx = Ctx {
             project,
             env,

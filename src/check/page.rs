@@ -1,6 +1,7 @@
 //! A rendered page, ready for checks: HTML parsed (html5ever) on a stubbed copy, with
-//! the line of every element, and a way to point findings back at the designer's
-//! template.
+//! the line of every element, and the one way every check points a finding back at
+//! where it was written: the designer's template, or the project variable the text
+//! came from ([`locate_in`]).
 //!
 //! The stub replaces each Okta tag with inert text of the same length, so that
 //! `{{{SignInWidgetResources}}}` in `<head>` does not close the head and make html5ever
@@ -20,6 +21,7 @@ use html5ever::{Attribute, QualName};
 use scraper::{ElementRef, Html, HtmlTreeSink, Selector};
 
 use crate::diag::Location;
+use crate::project::ValueSite;
 use crate::render::okta_tags;
 use crate::source::SourceFile;
 
@@ -69,6 +71,8 @@ pub struct Page {
     pub rendered: Arc<SourceFile>,
     /// The templates the page may have come from (to point findings at them).
     pub sources: Vec<Arc<SourceFile>>,
+    /// The project's string values the page may hold, in the order to prefer.
+    pub values: Vec<Arc<ValueSite>>,
     pub html: Html,
     /// Line (1-based) of each element's start tag.
     lines: HashMap<NodeId, usize>,
@@ -89,11 +93,18 @@ impl Page {
         Page {
             rendered: Arc::new(SourceFile::new(path, rendered)),
             sources: sources.to_vec(),
+            values: Vec::new(),
             html,
             lines,
             errors,
             stubbed,
         }
+    }
+
+    /// With the project values the page's text may come from (see [`locate_in`]).
+    pub fn with_values(mut self, values: Vec<Arc<ValueSite>>) -> Page {
+        self.values = values;
+        self
     }
 
     pub fn select<'a>(
@@ -141,9 +152,10 @@ impl Page {
     }
 
     /// Point at a range of the rendered page — in the designer's template when that line
-    /// is found there, otherwise in the rendered file.
+    /// is found there, at a project variable's value when the text came from one,
+    /// otherwise in the rendered file.
     pub fn locate(&self, range: std::ops::Range<usize>) -> Location {
-        locate_in_sources(&self.rendered, &self.sources, range)
+        locate_in(&self.rendered, &self.sources, &self.values, range)
     }
 
     /// Point at a whole line of the rendered page.
@@ -185,6 +197,19 @@ pub fn locate_in_sources(
     sources: &[Arc<SourceFile>],
     range: std::ops::Range<usize>,
 ) -> Location {
+    locate_in(rendered, sources, &[], range)
+}
+
+/// [`locate_in_sources`], with one more step before the rendered file: text that is
+/// not in a template but is (or holds) the value of a project variable points at that
+/// value in `signin-pages.toml` or the locale file. `values` in the order to prefer
+/// (the target's brand, environment, project, locales).
+pub fn locate_in(
+    rendered: &Arc<SourceFile>,
+    sources: &[Arc<SourceFile>],
+    values: &[Arc<ValueSite>],
+    range: std::ops::Range<usize>,
+) -> Location {
     let pos = rendered.position(range.start);
     let line_range = rendered.line_range(pos.line);
     let line = &rendered.text[line_range.clone()];
@@ -210,7 +235,83 @@ pub fn locate_in_sources(
             return Location::bytes(src, at..at + range.len());
         }
     }
+    if let Some(loc) = in_values(&rendered.text, values, range.clone()) {
+        return loc;
+    }
     Location::bytes(rendered, range)
+}
+
+/// The value `range` came from: the first value (in `values` order) that holds the
+/// whole range — pointing at the same bytes in it when the value is written without
+/// escapes — or else the longest value that the range holds at its start or that makes
+/// up at least half of it (a URL made of `{{ vars.cdn }}/app.js`). Values are looked
+/// for as written and HTML-escaped (Tera's autoescape).
+fn in_values(
+    text: &str,
+    values: &[Arc<ValueSite>],
+    range: std::ops::Range<usize>,
+) -> Option<Location> {
+    if range.is_empty() {
+        return None;
+    }
+    let mut held: Option<(usize, Location)> = None;
+    for v in values {
+        if v.value.trim().chars().count() < 4 {
+            continue;
+        }
+        let escaped = escape_html(&v.value);
+        let forms = [(v.value.as_str(), true), (escaped.as_str(), false)];
+        for (form, exact) in forms
+            .into_iter()
+            .take(if escaped == v.value { 1 } else { 2 })
+        {
+            let mut lo = range.start.saturating_sub(form.len());
+            while !text.is_char_boundary(lo) {
+                lo -= 1;
+            }
+            let mut hi = (range.end + form.len()).min(text.len());
+            while !text.is_char_boundary(hi) {
+                hi += 1;
+            }
+            for (i, _) in text[lo..hi].match_indices(form) {
+                let occ = lo + i..lo + i + form.len();
+                if occ.start <= range.start && range.end <= occ.end {
+                    let loc = match (exact, v.verbatim) {
+                        (true, Some(at)) => {
+                            let start = at + (range.start - occ.start);
+                            Location::bytes(&v.file, start..start + range.len())
+                        }
+                        _ => Location::bytes(&v.file, v.span()),
+                    };
+                    return Some(loc);
+                }
+                let inside = range.start <= occ.start && occ.end <= range.end;
+                if inside
+                    && (occ.start == range.start || occ.len() * 2 >= range.len())
+                    && held.as_ref().is_none_or(|(n, _)| occ.len() > *n)
+                {
+                    held = Some((occ.len(), Location::bytes(&v.file, v.span())));
+                }
+            }
+        }
+    }
+    held.map(|(_, loc)| loc)
+}
+
+/// What Tera's autoescape makes of a value.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The `nth` match (or the first, when a source has fewer) in the first source that has any.

@@ -119,6 +119,15 @@ pub const RULES: &[Rule] = &[
         "Use a name from signin-pages.toml (the help line lists them).",
     ),
     rule(
+        "P010",
+        Error,
+        false,
+        "an output folder is a link",
+        "dist/, snapshots/, .signin-pages/ (backups, state), the spare generation or manifest beside dist/, or a folder below them on the way to a file signin-pages writes, is a symbolic link.",
+        "signin-pages writes, replaces and removes files in these folders; through a link it would change files elsewhere on the machine (through a linked dist/, on every second build).",
+        "Remove the link; signin-pages creates the folder. To build somewhere else, use `build --out DIR`.",
+    ),
+    rule(
         "T001",
         Error,
         false,
@@ -374,10 +383,10 @@ pub const RULES: &[Rule] = &[
         "S001",
         Error,
         false,
-        "a secret in the page",
-        "Something that looks like an Okta API token (`SSWS …`, a 42-character `00…` token), a private key or a client secret is in the page.",
-        "The sign-in page is public: anyone can read the secret and act as your org or app.",
-        "Remove it and revoke it in Okta; pages never need secrets.",
+        "a secret in a page or in the project",
+        "Something that looks like an Okta API token (`SSWS …`, a 42-character `00…` token), a private key or a client secret is in a page, or anywhere in the project's files: signin-pages.toml, a locale file, any file under templates/ (rendered or not, Tera comments included) or a text file under static/. A secret a page shows is reported once, where it is written (a template line, or the variable's value in signin-pages.toml or a locale file).",
+        "The sign-in page is public: anyone can read the secret and act as your org or app. A secret no page shows is still in the repository and its history, readable by everyone who can clone it: it is as leaked, so it is an error too. Output never repeats a secret: messages show its first four characters and its length, and the source line under a finding shows it masked.",
+        "Remove it and revoke it in Okta (rotate the key or client secret); pages never need secrets, and the project keeps none: tokens come from an environment variable (`token_env`), keys from a `private_key_file` that git ignores, or `private_key_env`.",
     ),
 ];
 

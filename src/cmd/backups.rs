@@ -17,7 +17,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &BackupsArgs) -> Outcome {
             if brand.as_ref().is_some_and(|x| x != b.name.get_ref()) {
                 continue;
             }
-            for k in remote::list_backups(&project.root, &e.name, &b.dir) {
+            for k in remote::list_backups(&project.root, &e.name, b) {
                 let state = if k.body.is_null() { "absent" } else { "page" };
                 rows.push(vec![
                     e.name.clone(),

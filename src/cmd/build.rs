@@ -1,5 +1,5 @@
 use crate::cli::{BuildArgs, GlobalArgs};
-use crate::cmd::{Outcome, report, status};
+use crate::cmd::{Outcome, report, report_write_error, status};
 use crate::compile::{self, Options, compile};
 use crate::diag::Format;
 use crate::emit;
@@ -25,8 +25,13 @@ pub(crate) fn execute(g: &GlobalArgs, a: &BuildArgs) -> Outcome {
     }
     let dist = a.out.clone().unwrap_or_else(|| g.project.join("dist"));
     let filtered = filter.env.is_some() || filter.brand.is_some();
-    if let Err(e) = emit::write_dist(&dist, &compiled.outputs, filtered) {
-        errln!("error: {e}");
+    // A filtered build keeps the files of the targets it did not render, nothing else.
+    let carry = match (&compiled.project, filtered) {
+        (Some(project), true) => compile::target_files(project),
+        _ => Vec::new(),
+    };
+    if let Err(e) = emit::write_dist(&g.project, &dist, &compiled.outputs, &carry) {
+        report_write_error(g, &e);
         status(g, "build failed: dist/ is as it was");
         return Outcome::Failure;
     }

@@ -80,6 +80,14 @@ pub(crate) fn report(g: &GlobalArgs, diags: &Diagnostics, format: Format) {
     }
 }
 
+/// A failed write: `P010` as a diagnostic, other errors as a line.
+pub(crate) fn report_write_error(g: &GlobalArgs, e: &crate::write::WriteError) {
+    match e.diagnostic() {
+        Some(d) => report(g, &Diagnostics::from_iter([d]), Format::Human),
+        None => errln!("error: {e}"),
+    }
+}
+
 /// The end of a command whose work returns a message or an error.
 pub(crate) fn conclude(g: &GlobalArgs, result: Result<String, String>) -> Outcome {
     match result {

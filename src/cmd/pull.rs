@@ -116,14 +116,16 @@ fn pull(g: &GlobalArgs, a: &PullArgs) -> Result<String, String> {
     };
     let mut written = Vec::new();
     let root = &project.root;
-    crate::emit::write_atomic(
+    crate::write::atomic(
+        root,
         &root.join("templates").join(SIGN_IN_TEMPLATE),
         as_template(&sign_in_html)?.as_bytes(),
     )
     .map_err(|e| e.to_string())?;
     written.push(format!("templates/{SIGN_IN_TEMPLATE}"));
     if let Some(error_html) = content(error) {
-        crate::emit::write_atomic(
+        crate::write::atomic(
+            root,
             &root.join("templates").join(ERROR_TEMPLATE),
             as_template(&error_html)?.as_bytes(),
         )
@@ -174,7 +176,7 @@ fn pull(g: &GlobalArgs, a: &PullArgs) -> Result<String, String> {
         }
     }
     if changed {
-        crate::emit::write_atomic(&locale_path, locale.to_string().as_bytes())
+        crate::write::atomic(root, &locale_path, locale.to_string().as_bytes())
             .map_err(|e| e.to_string())?;
         written.push(locale_rel);
     }
@@ -298,7 +300,7 @@ fn pull(g: &GlobalArgs, a: &PullArgs) -> Result<String, String> {
             }
         }
     }
-    crate::emit::write_atomic(&config_path, doc.to_string().as_bytes())
+    crate::write::atomic(&project.root, &config_path, doc.to_string().as_bytes())
         .map_err(|e| e.to_string())?;
     written.push(crate::config::CONFIG_FILE.to_string());
     Ok(format!(

@@ -32,7 +32,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
         errln!("error: no brand named `{brand_name}` in signin-pages.toml");
         return Outcome::Failure;
     };
-    let backups = remote::list_backups(&project.root, &env.name, &brand.dir);
+    let backups = remote::list_backups(&project.root, &env.name, brand);
     let Some(client) = crate::cmd::remote::client_for(g, &project, env) else {
         return Outcome::Failure;
     };

@@ -1,5 +1,5 @@
 use crate::cli::{GlobalArgs, TestArgs};
-use crate::cmd::{Outcome, report, status};
+use crate::cmd::{Outcome, report, report_write_error, status};
 use crate::compile::{Options, compile};
 use crate::diag::Format;
 use crate::emit::{self, SnapshotChange};
@@ -14,7 +14,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &TestArgs) -> Outcome {
     let changes = emit::compare_snapshots(&g.project, &compiled.outputs);
     if a.accept {
         if let Err(e) = emit::accept_snapshots(&g.project, &compiled.outputs, &changes) {
-            errln!("error: {e}");
+            report_write_error(g, &e);
             return Outcome::Failure;
         }
         status(

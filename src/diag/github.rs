@@ -1,6 +1,7 @@
 //! GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=CODE::message`).
 
 use super::{Diagnostics, Severity};
+use crate::redact::mask;
 
 /// Escape a workflow-command message (`%`, CR, LF).
 fn escape_data(s: &str) -> String {
@@ -36,13 +37,13 @@ pub fn render_github(diags: &Diagnostics) -> String {
             }
         }
         props.push(format!("title={}", escape_property(d.code)));
-        let mut message = d.message.clone();
+        let mut message = mask(&d.message).into_owned();
         if let (Some(env), Some(brand)) = (&d.env, &d.brand) {
             message.push_str(&format!(" [{env}/{brand}]"));
         }
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&mask(help));
         }
         out.push_str(&format!(
             "::{kind} {}::{}\n",

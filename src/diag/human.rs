@@ -1,10 +1,14 @@
 //! rustc-style output for people, drawn by annotate-snippets.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
+use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
 use super::{Diagnostics, Severity};
+use crate::redact::mask;
+use crate::source::SourceFile;
 
 /// `--color`: colour on a terminal only, unless told otherwise; `NO_COLOR` wins over `auto`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -36,34 +40,41 @@ pub fn render_human(diags: &Diagnostics, color: ColorChoice) -> String {
         Renderer::plain()
     };
     let mut out = String::new();
+    // Each file's text with its secrets masked, once per file (`crate::redact`).
+    let mut masked: HashMap<*const SourceFile, String> = HashMap::new();
     for d in diags.iter() {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
             Severity::Info => Level::INFO,
         };
-        let mut message = d.message.clone();
+        let mut message = mask(&d.message).into_owned();
         if let (Some(env), Some(brand)) = (&d.env, &d.brand) {
             message.push_str(&format!(" (target {env}/{brand})"));
         }
+        let help = d.help.as_deref().map(mask);
+        let label = d.label.as_deref().map(mask);
         let title = level.primary_title(message).id(d.code);
         let mut group = match &d.location {
             Some(loc) => {
                 let range = loc.byte_range();
                 let mut ann = AnnotationKind::Primary.span(range);
-                if let Some(label) = &d.label {
-                    ann = ann.label(label.as_str());
+                if let Some(label) = &label {
+                    ann = ann.label(label.as_ref());
                 }
+                let text = masked
+                    .entry(Arc::as_ptr(&loc.file))
+                    .or_insert_with(|| mask(&loc.file.text).into_owned());
                 title.element(
-                    Snippet::source(loc.file.text.as_str())
+                    Snippet::source(text.as_str())
                         .path(loc.file.path.as_str())
                         .annotation(ann),
                 )
             }
             None => Group::with_title(title),
         };
-        if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+        if let Some(help) = &help {
+            group = group.element(Level::HELP.message(help.as_ref()));
         }
         out.push_str(&renderer.render(&[group]));
         out.push_str("\n\n");

@@ -1,20 +1,24 @@
-//! JSON Lines: one object per diagnostic, fixed field order, nothing else.
+//! JSON Lines: one object per diagnostic, fixed field order, nothing else. Secrets in
+//! messages are masked ([`crate::redact`]); no source text is carried.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
 use super::Diagnostics;
+use crate::redact::mask;
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     code: &'a str,
     severity: &'a str,
-    message: &'a str,
+    message: Cow<'a, str>,
     file: Option<&'a str>,
     line: Option<usize>,
     column: Option<usize>,
     end_line: Option<usize>,
     end_column: Option<usize>,
-    help: Option<&'a str>,
+    help: Option<Cow<'a, str>>,
     env: Option<&'a str>,
     brand: Option<&'a str>,
 }
@@ -32,13 +36,13 @@ pub fn render_json(diags: &Diagnostics) -> String {
         let obj = JsonDiagnostic {
             code: d.code,
             severity: d.severity.as_str(),
-            message: &d.message,
+            message: mask(&d.message),
             file: d.location.as_ref().map(|l| l.file.path.as_str()),
             line,
             column,
             end_line,
             end_column,
-            help: d.help.as_deref(),
+            help: d.help.as_deref().map(mask),
             env: d.env.as_deref(),
             brand: d.brand.as_deref(),
         };

@@ -4,6 +4,7 @@
 mod csp;
 mod general;
 mod okta;
+mod origins;
 
 use crate::support::*;
 
