@@ -24,10 +24,11 @@ use std::time::{Duration, Instant};
 
 use signin_pages::compile::{self, Options};
 use signin_pages::diag::{Diagnostics, Severity};
+use signin_pages::okta_tags;
 use signin_pages::plan::Filter;
 use signin_pages::project::{self, ERROR_TEMPLATE, SIGN_IN_TEMPLATE};
+use signin_pages::render;
 use signin_pages::render::context::SharedContext;
-use signin_pages::render::{self, okta_tags};
 use signin_pages::{emit, starter};
 
 const ENVIRONMENTS: usize = 5;

@@ -6,12 +6,14 @@
 //! values Okta would refuse and builds the [`Config`] the rest of the tool uses.
 
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::diag::{Diagnostic, Diagnostics, Location, Rule};
+use crate::duration::IsoDuration;
 use crate::source::SourceFile;
 
 pub const CONFIG_FILE: &str = "signin-pages.toml";
@@ -334,9 +336,9 @@ pub struct Config {
     pub widget_customizations: WidgetCustomizations,
     pub environments: Vec<Environment>,
     pub brands: Vec<Brand>,
-    /// `[check] allow` / `deny`: rule codes to silence / to treat as errors.
-    pub allow: Vec<String>,
-    pub deny: Vec<String>,
+    /// `[check] allow` / `deny`: rules to silence / to treat as errors.
+    pub allow: Vec<Rule>,
+    pub deny: Vec<Rule>,
     /// `[render]`: the time and output budgets of one page.
     pub render: crate::budget::Limits,
 }
@@ -372,7 +374,7 @@ pub struct Brand {
 }
 
 /// Turn a toml/serde error into a diagnostic at its span.
-pub fn toml_error(file: &Arc<SourceFile>, err: &toml::de::Error, code: &'static str) -> Diagnostic {
+pub fn toml_error(file: &Arc<SourceFile>, err: &toml::de::Error, code: Rule) -> Diagnostic {
     let message = err.message().trim().to_string();
     let help = if message.starts_with("unknown field") {
         "remove the key or correct its spelling; docs/configuration.md lists every key"
@@ -385,7 +387,7 @@ pub fn toml_error(file: &Arc<SourceFile>, err: &toml::de::Error, code: &'static 
     } else {
         "fix the TOML syntax at the caret"
     };
-    let d = Diagnostic::error(code, message).help(help);
+    let d = Diagnostic::new(code, message).help(help);
     match err.span() {
         Some(span) => d.at(Location::bytes(file, span)),
         None => d.at(Location::bytes(file, 0..0)),
@@ -537,7 +539,7 @@ pub fn parse(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
     let raw: RawConfig = match toml::from_str(&file.text) {
         Ok(raw) => raw,
         Err(e) => {
-            diags.push(toml_error(&file, &e, "P001"));
+            diags.push(toml_error(&file, &e, Rule::P001));
             return None;
         }
     };
@@ -547,7 +549,7 @@ pub fn parse(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
 fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> Option<Config> {
     let before = diags.count(crate::diag::Severity::Error);
     let err = |span: std::ops::Range<usize>, msg: String, help: &str| {
-        Diagnostic::error("P002", msg)
+        Diagnostic::new(Rule::P002, msg)
             .at(Location::bytes(&file, span))
             .help(help)
     };
@@ -630,7 +632,7 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
         let src_list: Vec<Spanned<String>> = c.src_list.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default();
         if src_list.len() > MAX_SRC_LIST {
             let span = c.src_list.as_ref().map_or(0..0, |s| s.span());
-            diags.push(Diagnostic::error("C003", format!("`src_list` has {} entries; Okta accepts at most {MAX_SRC_LIST}", src_list.len())).at(Location::bytes(&file, span)).help(
+            diags.push(Diagnostic::new(Rule::C003, format!("`src_list` has {} entries; Okta accepts at most {MAX_SRC_LIST}", src_list.len())).at(Location::bytes(&file, span)).help(
                 "merge origins (a scheme and host cover every path under them) or drop the ones the page no longer loads from",
             ));
         }
@@ -659,7 +661,7 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
     // [environments.*]
     if raw.environments.is_empty() {
         diags.push(
-            Diagnostic::error("P002", "the project has no environment")
+            Diagnostic::new(Rule::P002, "the project has no environment")
                 .at(Location::bytes(&file, 0..0))
                 .help("add one, e.g. `[environments.prod]` with `org_url = \"https://login.example.com\"`"),
         );
@@ -731,7 +733,7 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
     // [[brands]]
     if raw.brands.is_empty() {
         diags.push(
-            Diagnostic::error("P002", "the project has no brand")
+            Diagnostic::new(Rule::P002, "the project has no brand")
                 .at(Location::bytes(&file, 0..0))
                 .help("add one: `[[brands]]` with `name = \"…\"`, the brand's name in Okta"),
         );
@@ -779,15 +781,15 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
     // [check]
     for (list, what) in [(&raw.check.allow, "allow"), (&raw.check.deny, "deny")] {
         for code in list {
-            match crate::check::rules::find(code.get_ref()) {
+            match crate::diag::rules::find(code.get_ref()) {
                 None => diags.push(err(
                     code.span(),
                     format!("`{}` is not a rule code", code.get_ref()),
                     "`signin-pages explain CODE` describes each rule; codes look like `C002`",
                 )),
-                Some(r) if what == "allow" && !r.allowable => diags.push(err(
+                Some(r) if what == "allow" && !r.allowable() => diags.push(err(
                     code.span(),
-                    format!("`{}` cannot be allowed", r.code),
+                    format!("`{r}` cannot be allowed"),
                     "it stops the build or Okta refuses the request; fix the problem instead",
                 )),
                 Some(_) => {}
@@ -842,13 +844,13 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
             .check
             .allow
             .iter()
-            .map(|c| c.get_ref().to_ascii_uppercase())
+            .filter_map(|c| crate::diag::rules::find(c.get_ref()))
             .collect(),
         deny: raw
             .check
             .deny
             .iter()
-            .map(|c| c.get_ref().to_ascii_uppercase())
+            .filter_map(|c| crate::diag::rules::find(c.get_ref()))
             .collect(),
         render,
     })
@@ -857,6 +859,50 @@ fn validate(file: Arc<SourceFile>, raw: RawConfig, diags: &mut Diagnostics) -> O
 // ---------------------------------------------------------------------------------------
 // [kmsi]: Keep Me Signed In in the org's policies
 // ---------------------------------------------------------------------------------------
+
+// The ranges `[kmsi]` values must fall in (ours, from what Okta documents; see
+// docs/configuration.md).
+
+/// `maxSessionIdleMinutes`: Okta's global session idle time is at most 30 days.
+pub const MAX_IDLE_MINUTES: RangeInclusive<u64> = 1..=43_200;
+/// `maxSessionLifetimeMinutes`: 0 is "no limit"; Okta's longest global session is 180 days.
+pub const MAX_LIFETIME_MINUTES: RangeInclusive<u64> = 0..=259_200;
+/// `factorLifetime`: Okta documents no maximum; we cap it at the longest session.
+pub const MFA_LIFETIME_MINUTES: RangeInclusive<u64> = 1..=259_200;
+/// `postAuthPromptFrequency`: at least an hour (a shorter one asks again within the same
+/// working session), at most a year.
+pub const PROMPT_FREQUENCY_SECS: RangeInclusive<u64> = 3_600..=365 * 86_400;
+
+/// What is wrong with a valid duration as `prompt_frequency`: (message, help).
+pub fn prompt_frequency_problem(d: &IsoDuration) -> Option<(String, String)> {
+    if d.calendar() {
+        return Some((
+            "years and months have no fixed length, and Okta answers the frequency in hours".into(),
+            "write days instead, e.g. `P30D` for a month or `P365D` for a year".into(),
+        ));
+    }
+    if d.fractional() {
+        return Some((
+            "Okta takes whole units".into(),
+            "write e.g. `PT90M` instead of `PT1.5H`".into(),
+        ));
+    }
+    let secs = d.seconds().unwrap_or(0);
+    if secs < *PROMPT_FREQUENCY_SECS.start() {
+        return Some((
+            format!("{} is shorter than an hour", d.describe()),
+            "the prompt would come back within the same working session; use at least `PT1H`"
+                .into(),
+        ));
+    }
+    if secs > *PROMPT_FREQUENCY_SECS.end() {
+        return Some((
+            format!("{} is longer than a year", d.describe()),
+            "use at most `P365D`".into(),
+        ));
+    }
+    None
+}
 
 /// `[kmsi]` (and `[environments.E.kmsi]`) as written. Integers are read as any TOML value
 /// so that a quoted number (the guide's `"200"`) gets its own diagnostic.
@@ -976,7 +1022,7 @@ impl Selection {
 #[derive(Debug, Clone)]
 pub struct Kmsi {
     pub post_auth: Option<Spanned<PostAuth>>,
-    pub prompt_frequency: Option<Spanned<crate::kmsi::IsoDuration>>,
+    pub prompt_frequency: Option<Spanned<crate::duration::IsoDuration>>,
     /// App sign-in (`ACCESS_POLICY`) policies by name; default: all.
     pub app_policies: Selection,
     /// Rules within them by name; default: all.
@@ -1065,7 +1111,7 @@ fn validate_selection(
         return Some(Selection::All);
     };
     let err = |span: std::ops::Range<usize>, msg: String, help: String| {
-        Diagnostic::error("P002", msg)
+        Diagnostic::new(Rule::P002, msg)
             .at(Location::bytes(file, span))
             .help(help)
     };
@@ -1134,8 +1180,7 @@ fn minutes(
                 format!("write a whole number of minutes, e.g. `{key} = 120`")
             };
             diags.push(
-                Diagnostic::error(
-                    "P002",
+                Diagnostic::new(Rule::P002,
                     format!(
                         "`{key}` is the string \"{s}\": Okta's `{okta_field}` is an integer number of minutes"
                     ),
@@ -1147,8 +1192,8 @@ fn minutes(
         }
         other => {
             diags.push(
-                Diagnostic::error(
-                    "P002",
+                Diagnostic::new(
+                    Rule::P002,
                     format!(
                         "`{key}` must be a whole number of minutes, not {}",
                         other.type_str()
@@ -1164,8 +1209,8 @@ fn minutes(
         Ok(m) if range.contains(&m) => Ok(Some(Spanned::new(v.span(), m))),
         _ => {
             diags.push(
-                Diagnostic::error(
-                    "P002",
+                Diagnostic::new(
+                    Rule::P002,
                     format!(
                         "`{key} = {n}` is out of range: {} to {} minutes",
                         range.start(),
@@ -1188,10 +1233,10 @@ fn validate_kmsi(
     keys_together: bool,
     diags: &mut Diagnostics,
 ) -> Option<Kmsi> {
-    use crate::kmsi::{self as k, IsoDuration};
+    use crate::duration::IsoDuration;
     let before = diags.count(crate::diag::Severity::Error);
     let err = |span: std::ops::Range<usize>, msg: String, help: String| {
-        Diagnostic::error("P002", msg)
+        Diagnostic::new(Rule::P002, msg)
             .at(Location::bytes(file, span))
             .help(help)
     };
@@ -1207,7 +1252,7 @@ fn validate_kmsi(
                 ));
                 None
             }
-            Ok(d) => match k::prompt_frequency_problem(&d) {
+            Ok(d) => match prompt_frequency_problem(&d) {
                 Some((msg, help)) => {
                     diags.push(err(
                         f.span(),
@@ -1271,7 +1316,7 @@ fn validate_kmsi(
             "max_idle_minutes",
             "maxSessionIdleMinutes",
             s.max_idle_minutes.as_ref(),
-            k::MAX_IDLE_MINUTES,
+            MAX_IDLE_MINUTES,
             "Okta's global session idle time is 1 minute to 30 days (43200 minutes)",
             diags,
         )
@@ -1281,7 +1326,7 @@ fn validate_kmsi(
             "max_lifetime_minutes",
             "maxSessionLifetimeMinutes",
             s.max_lifetime_minutes.as_ref(),
-            k::MAX_LIFETIME_MINUTES,
+            MAX_LIFETIME_MINUTES,
             "0 means no limit; otherwise at most 180 days (259200 minutes), Okta's longest global session",
             diags,
         )
@@ -1291,7 +1336,7 @@ fn validate_kmsi(
             "mfa_lifetime_minutes",
             "factorLifetime",
             s.mfa_lifetime_minutes.as_ref(),
-            k::MFA_LIFETIME_MINUTES,
+            MFA_LIFETIME_MINUTES,
             "the MFA lifetime is 1 minute to 180 days (259200 minutes)",
             diags,
         )
@@ -1373,7 +1418,7 @@ fn check_customizations(
             .or(g.custom_link_url.as_ref())
             .map_or(0..0, |s| s.span());
         diags.push(
-                Diagnostic::error("P002", "Okta needs both `custom_link_label` and `custom_link_url` of `grace_period_required_soon`, or neither")
+                Diagnostic::new(Rule::P002, "Okta needs both `custom_link_label` and `custom_link_url` of `grace_period_required_soon`, or neither")
                     .at(Location::bytes(file, span))
                     .help("add the missing one or remove this one"),
             );
@@ -1386,7 +1431,7 @@ fn check_customizations(
                 || v.get_ref().starts_with('/'))
         {
             diags.push(
-                Diagnostic::error("P002", format!("`{key}` is not a URL"))
+                Diagnostic::new(Rule::P002, format!("`{key}` is not a URL"))
                     .at(Location::bytes(file, v.span()))
                     .help("write a full address such as `https://example.com/help`"),
             );
@@ -1397,6 +1442,21 @@ fn check_customizations(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn d(s: &str) -> IsoDuration {
+        IsoDuration::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn prompt_frequency_bounds() {
+        assert!(prompt_frequency_problem(&d("P30D")).is_none());
+        assert!(prompt_frequency_problem(&d("PT1H")).is_none());
+        assert!(prompt_frequency_problem(&d("P365D")).is_none());
+        assert!(prompt_frequency_problem(&d("PT59M")).is_some());
+        assert!(prompt_frequency_problem(&d("P366D")).is_some());
+        assert!(prompt_frequency_problem(&d("P1M")).is_some());
+        assert!(prompt_frequency_problem(&d("PT1.5H")).is_some());
+    }
 
     #[test]
     fn widget_versions() {

@@ -1,8 +1,8 @@
 //! Targets: one brand in one environment, filtered by `--env` / `--brand`.
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::closest;
+use crate::diag::suggest::closest;
+use crate::diag::{Diagnostic, Diagnostics, Rule};
 
 /// Indices into `config.environments` and `config.brands`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,13 +34,13 @@ pub fn targets(config: &Config, filter: &Filter, diags: &mut Diagnostics) -> Vec
     if let Some(e) = &filter.env
         && !env_names.contains(&e.as_str())
     {
-        diags.push(unknown("environment", e, &env_names, "P009"));
+        diags.push(unknown("environment", e, &env_names, Rule::P009));
         ok = false;
     }
     if let Some(b) = &filter.brand
         && !brand_names.contains(&b.as_str())
     {
-        diags.push(unknown("brand", b, &brand_names, "P009"));
+        diags.push(unknown("brand", b, &brand_names, Rule::P009));
         ok = false;
     }
     if !ok {
@@ -65,12 +65,12 @@ pub fn targets(config: &Config, filter: &Filter, diags: &mut Diagnostics) -> Vec
     out
 }
 
-fn unknown(what: &str, name: &str, known: &[&str], code: &'static str) -> Diagnostic {
+fn unknown(what: &str, name: &str, known: &[&str], code: Rule) -> Diagnostic {
     let help = match closest(name, known.iter().copied()) {
         Some(c) => format!("did you mean `{c}`? the project has: {}", known.join(", ")),
         None => format!("the project has: {}", known.join(", ")),
     };
-    Diagnostic::error(
+    Diagnostic::new(
         code,
         format!("no {what} named `{name}` in signin-pages.toml"),
     )

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::{self, Config, toml_error};
-use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::render::okta_tags;
+use crate::diag::{Diagnostic, Diagnostics, Location, Rule};
+use crate::okta_tags;
 use crate::source::SourceFile;
 
 /// The one page every project has.
@@ -274,7 +274,7 @@ pub fn read_source(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Ar
         Ok(b) => b,
         Err(e) => {
             diags.push(
-                Diagnostic::error("P003", format!("cannot read `{rel}`: {e}"))
+                Diagnostic::new(Rule::P003, format!("cannot read `{rel}`: {e}"))
                     .help("check that the file exists and is readable"),
             );
             return None;
@@ -286,8 +286,8 @@ pub fn read_source(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Ar
             let at = text.find('\0').unwrap_or(0);
             let file = Arc::new(SourceFile::new(rel, text));
             diags.push(
-                Diagnostic::error(
-                    "P004",
+                Diagnostic::new(
+                    Rule::P004,
                     format!("`{rel}` holds a NUL byte: it is a binary file, not text"),
                 )
                 .at(Location::bytes(&file, at..at + 1))
@@ -303,9 +303,12 @@ pub fn read_source(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Ar
             let line = prefix.matches('\n').count() + 1;
             let shown = SourceFile::new(rel, String::from_utf8_lossy(&bytes).into_owned());
             diags.push(
-                Diagnostic::error("P004", format!("`{rel}` is not valid UTF-8 (byte {good})"))
-                    .at(Location::line(&Arc::new(shown), line))
-                    .help("save the file as UTF-8"),
+                Diagnostic::new(
+                    Rule::P004,
+                    format!("`{rel}` is not valid UTF-8 (byte {good})"),
+                )
+                .at(Location::line(&Arc::new(shown), line))
+                .help("save the file as UTF-8"),
             );
             None
         }
@@ -316,7 +319,7 @@ pub fn read_source(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<Ar
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Project> {
     if !root.join(config::CONFIG_FILE).is_file() {
         diags.push(
-            Diagnostic::error("P003", format!("no `{}` in `{}`", config::CONFIG_FILE, root.display()))
+            Diagnostic::new(Rule::P003, format!("no `{}` in `{}`", config::CONFIG_FILE, root.display()))
                 .help("run the command inside a project, pass `--project DIR`, or create one with `signin-pages init DIR`"),
         );
         return None;
@@ -332,7 +335,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Project> {
     if root.join("templates").is_dir() && !root.join("templates").join(SIGN_IN_TEMPLATE).is_file() {
         let missing = Arc::new(SourceFile::new(format!("templates/{SIGN_IN_TEMPLATE}"), ""));
         diags.push(
-            Diagnostic::error("P003", format!("no `templates/{SIGN_IN_TEMPLATE}`"))
+            Diagnostic::new(Rule::P003, format!("no `templates/{SIGN_IN_TEMPLATE}`"))
                 .at(Location::line(&missing, 1))
                 .help("every project needs the sign-in page template; `signin-pages init` writes a starter"),
         );
@@ -364,7 +367,7 @@ fn load_locales(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Lo
             if !config.locales.iter().any(|l| l == tag) {
                 let file = Arc::new(SourceFile::new(format!("locales/{n}"), ""));
                 diags.push(
-                    Diagnostic::error("P005", format!("`locales/{n}` is for locale `{tag}`, which `[project] locales` does not list"))
+                    Diagnostic::new(Rule::P005, format!("`locales/{n}` is for locale `{tag}`, which `[project] locales` does not list"))
                         .at(Location::line(&file, 1))
                         .help(format!("add \"{tag}\" to `locales` in signin-pages.toml, or remove the file")),
                 );
@@ -386,8 +389,8 @@ fn load_locales(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Lo
                 .find(&format!("\"{tag}\""))
                 .map(|o| Location::bytes(&config.file, o..o + tag.len() + 2));
             diags.push(
-                Diagnostic::error(
-                    "P005",
+                Diagnostic::new(
+                    Rule::P005,
                     format!("locale `{tag}` is listed but `{rel}` does not exist"),
                 )
                 .at_opt(at)
@@ -415,7 +418,7 @@ fn load_locales(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Lo
                     strings: raw.strings,
                 }
             }),
-            Err(e) => diags.push(toml_error(&file, &e, "P001")),
+            Err(e) => diags.push(toml_error(&file, &e, Rule::P001)),
         }
     }
     out
@@ -425,7 +428,7 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<Arc<SourceFile>> 
     let dir = root.join("templates");
     if !dir.is_dir() {
         diags.push(
-            Diagnostic::error("P003", "the project has no `templates/` folder")
+            Diagnostic::new(Rule::P003, "the project has no `templates/` folder")
                 .help("create `templates/sign-in.html`; `signin-pages init` writes a starter"),
         );
         return Vec::new();
@@ -450,8 +453,8 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<Arc<SourceFile>> 
             Ok(real) if real.starts_with(&canonical_dir) => {}
             _ => {
                 diags.push(
-                    Diagnostic::error(
-                        "P006",
+                    Diagnostic::new(
+                        Rule::P006,
                         format!("`{rel}` is a link that leads outside `templates/`"),
                     )
                     .at(Location::line(
@@ -466,7 +469,7 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<Arc<SourceFile>> 
         match std::fs::metadata(&path) {
             Ok(m) if m.len() > MAX_TEMPLATE_BYTES => {
                 diags.push(
-                    Diagnostic::error("P007", format!("`{rel}` is {} MB; templates are limited to {} MB", m.len() / (1024 * 1024), MAX_TEMPLATE_BYTES / (1024 * 1024)))
+                    Diagnostic::new(Rule::P007, format!("`{rel}` is {} MB; templates are limited to {} MB", m.len() / (1024 * 1024), MAX_TEMPLATE_BYTES / (1024 * 1024)))
                         .at(Location::line(&Arc::new(SourceFile::new(rel.clone(), "")), 1))
                         .help("move large assets (images, scripts) to a CDN listed in `[csp] src_list` and link to them"),
                 );
@@ -479,8 +482,8 @@ fn load_templates(root: &Path, diags: &mut Diagnostics) -> Vec<Arc<SourceFile>> 
         };
         if let Some(r) = okta_tags::find_reserved(&file.text) {
             diags.push(
-                Diagnostic::error(
-                    "P008",
+                Diagnostic::new(
+                    Rule::P008,
                     format!(
                         "`{rel}` holds the control byte 0x{:02X}, which signin-pages reserves",
                         file.text.as_bytes()[r.offset]
@@ -526,8 +529,8 @@ fn reserved_in_values(file: &Arc<SourceFile>, diags: &mut Diagnostics) {
         None => Location::line(file, 1),
     };
     diags.push(
-        Diagnostic::error(
-            "P008",
+        Diagnostic::new(
+            Rule::P008,
             format!(
                 "`{}` holds the control character U+000E or U+000F, which signin-pages reserves",
                 file.path
@@ -546,8 +549,8 @@ fn escapes_project(root: &Path, rel: &str) -> Option<Diagnostic> {
     };
     (!real.starts_with(&real_root)).then(|| {
         let file = Arc::new(SourceFile::new(rel, ""));
-        Diagnostic::error(
-            "P006",
+        Diagnostic::new(
+            Rule::P006,
             format!("`{rel}` is a link that leads outside the project"),
         )
         .at(Location::line(&file, 1))

@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, Rule};
 use crate::source::SourceFile;
 
 #[derive(Debug, thiserror::Error)]
@@ -43,8 +43,7 @@ impl WriteError {
         };
         let file = Arc::new(SourceFile::new(shown.clone(), ""));
         Some(
-            Diagnostic::error(
-                "P010",
+            Diagnostic::new(Rule::P010,
                 format!("`{shown}` is a symbolic link: signin-pages does not write through links"),
             )
             .at(Location::line(&file, 1))

@@ -42,10 +42,10 @@ fn every_real_world_page_builds_byte_identically_or_explains() {
 
 /// Every code `[check] allow` accepts, quoted and comma-separated.
 pub(crate) fn allowable_codes() -> String {
-    signin_pages::check::rules::RULES
+    signin_pages::diag::rules::RULES
         .iter()
-        .filter(|r| r.allowable)
-        .map(|r| format!("\"{}\"", r.code))
+        .filter(|r| r.allowable())
+        .map(|r| format!("\"{}\"", r.code()))
         .collect::<Vec<_>>()
         .join(", ")
 }

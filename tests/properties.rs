@@ -1,7 +1,7 @@
 //! Property tests (stable Rust, run in CI).
 
 use proptest::prelude::*;
-use signin_pages::render::okta_tags::{CLOSE, OPEN, mask, unmask};
+use signin_pages::okta_tags::{CLOSE, OPEN, mask, unmask};
 
 fn text() -> impl Strategy<Value = String> {
     // Mustache-heavy text: braces, sigils, Okta names, spaces and anything else.
@@ -63,11 +63,11 @@ mod harness {
     use signin_pages::check::page::stub;
     use signin_pages::config;
     use signin_pages::diag::{ColorChoice, Diagnostics, render_human};
+    use signin_pages::okta_tags::{CLOSE, OPEN, find_reserved, find_tags, mask, unmask};
     use signin_pages::payload::{Customizations, PostAuthPrompt, SignInPageBody};
     use signin_pages::project::{self, Project};
     use signin_pages::render::Engine;
     use signin_pages::render::context::SharedContext;
-    use signin_pages::render::okta_tags::{CLOSE, OPEN, find_reserved, find_tags, mask, unmask};
     use signin_pages::source::SourceFile;
 
     fn acme() -> &'static Project {

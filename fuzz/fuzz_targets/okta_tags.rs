@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use signin_pages::check::page::stub;
-use signin_pages::render::okta_tags::{CLOSE, OPEN, find_reserved, find_tags, mask, unmask};
+use signin_pages::okta_tags::{CLOSE, OPEN, find_reserved, find_tags, mask, unmask};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else {

@@ -12,9 +12,9 @@ use std::ops::Range;
 use ego_tree::NodeId;
 use scraper::ElementRef;
 
-use super::{Ctx, Page, finding};
+use super::{Ctx, Page};
 use crate::config::CspMode;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Rule};
 
 pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let scan = Scan::new(page);
@@ -46,10 +46,8 @@ fn blocks_origin(ctx: &Ctx<'_>) -> &'static str {
 }
 
 /// A finding whose severity follows `[csp] mode`.
-fn csp_finding(ctx: &Ctx<'_>, code: &'static str, message: impl Into<String>) -> Diagnostic {
-    let mut d = finding(code, message);
-    d.severity = ctx.csp_severity();
-    d
+fn csp_finding(ctx: &Ctx<'_>, rule: Rule, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(rule, message).with_severity(ctx.csp_severity())
 }
 
 // ---------------------------------------------------------------------------------
@@ -118,7 +116,7 @@ fn nonces(scan: &Scan<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let at = page.locate(scan.element_range(&el));
         let Some(value) = el.value().attr("nonce") else {
             out.push(
-                csp_finding(ctx, "C001", format!("{what} without `nonce=\"{{{{nonceValue}}}}\"`: {}", blocks(ctx)))
+                csp_finding(ctx, Rule::C001, format!("{what} without `nonce=\"{{{{nonceValue}}}}\"`: {}", blocks(ctx)))
                     .at(at)
                     .label("no nonce")
                     .help(format!("write `<{name} nonce=\"{{{{nonceValue}}}}\">`: Okta puts the nonce of each response there")),
@@ -157,7 +155,7 @@ fn nonces(scan: &Scan<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .and_then(|a| a.value.clone().filter(|v| !v.is_empty()))
             .unwrap_or_else(|| scan.element_range(&el));
         out.push(
-            csp_finding(ctx, "C001", message)
+            csp_finding(ctx, Rule::C001, message)
                 .at(page.locate(range))
                 .label("not Okta's nonce")
                 .help("write `nonce=\"{{nonceValue}}\"`: Okta replaces it with a fresh nonce in every response"),
@@ -208,14 +206,14 @@ fn inline_handlers(scan: &Scan<'_>, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     .map(|a| a.name_range.clone())
                     .unwrap_or_else(|| scan.element_range(&el));
                 out.push(
-                    csp_finding(ctx, "C004", format!("inline event handler `{name}` on <{tag}>: a nonce cannot cover it, so {}", blocks(ctx)))
+                    csp_finding(ctx, Rule::C004, format!("inline event handler `{name}` on <{tag}>: a nonce cannot cover it, so {}", blocks(ctx)))
                         .at(page.locate(range))
                         .label("inline handler")
                         .help(format!("remove the attribute and attach the listener from a nonce'd script: `element.addEventListener(\"{}\", …)`", &name[2..])),
                 );
             } else if URL_ATTRS.contains(&name) && is_javascript_url(value) {
                 out.push(
-                    csp_finding(ctx, "C004", format!("`javascript:` URL in `{name}` of <{tag}>: {}", blocks(ctx)))
+                    csp_finding(ctx, Rule::C004, format!("`javascript:` URL in `{name}` of <{tag}>: {}", blocks(ctx)))
                         .at(page.locate(scan.value_range(&el, name)))
                         .label("javascript: URL")
                         .help("use a real URL (or a <button>) and attach the behaviour from a nonce'd script with `addEventListener`"),
@@ -233,7 +231,7 @@ fn meta_policy(scan: &Scan<'_>, out: &mut Vec<Diagnostic>) {
         let v = el.value().attr("http-equiv").unwrap_or("").trim();
         if v.eq_ignore_ascii_case("content-security-policy") {
             out.push(
-                finding("C006", "the page declares its own Content-Security-Policy in a <meta> tag")
+                Diagnostic::new(Rule::C006, "the page declares its own Content-Security-Policy in a <meta> tag")
                     .at(scan.page.locate(scan.element_range(&el)))
                     .label("second policy")
                     .help("remove the tag and list what the page needs in `[csp] src_list`: Okta sends the policy as a header, and the two are combined"),
@@ -355,8 +353,7 @@ fn insecure(scan: &Scan<'_>, refs: &[Ref], out: &mut Vec<Diagnostic>) {
             "is loaded from"
         };
         out.push(
-            finding(
-                "C005",
+            Diagnostic::new(Rule::C005,
                 format!(
                     "{} {verb} `{}` over plain {}: the sign-in page is https, so browsers block it as mixed content",
                     article(r.what),
@@ -424,9 +421,7 @@ fn origins(scan: &Scan<'_>, ctx: &Ctx<'_>, refs: &[Ref], out: &mut Vec<Diagnosti
             "not in [csp] src_list".to_string()
         };
         out.push(
-            csp_finding(
-                ctx,
-                "C002",
+            csp_finding(ctx, Rule::C002,
                 format!(
                     "{} {} `{origin}`: {}",
                     article(r.what),

@@ -1,7 +1,7 @@
 //! HTML: H001 parse errors, H002 duplicate ids, H003 missing <title> or lang.
 
-use super::{Ctx, Page, finding};
-use crate::diag::Diagnostic;
+use super::{Ctx, Page};
+use crate::diag::{Diagnostic, Rule};
 
 pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     parse_errors(page, out);
@@ -18,7 +18,7 @@ fn parse_errors(page: &Page, out: &mut Vec<Diagnostic>) {
         seen.push((*line, msg));
         let (message, help) = explain_parse_error(msg, page, *line);
         out.push(
-            finding("H001", message)
+            Diagnostic::new(Rule::H001, message)
                 .at(page.locate_line(*line))
                 .help(help),
         );
@@ -65,7 +65,7 @@ fn duplicate_ids(page: &Page, out: &mut Vec<Diagnostic>) {
                     .find_near(&el, &id)
                     .unwrap_or_else(|| page.element_range(&el));
                 out.push(
-                    finding("H002", format!("the id `{id}` is already used on line {prev} of the rendered page"))
+                    Diagnostic::new(Rule::H002, format!("the id `{id}` is already used on line {prev} of the rendered page"))
                         .at(page.locate(range))
                         .label("second element with this id")
                         .help("give each element its own id: getElementById and `#id` selectors only find the first"),
@@ -84,7 +84,7 @@ fn title_and_lang(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .next()
             .map(|h| page.locate(page.element_range(&h)));
         out.push(
-            finding("H003", "the page has no <title>")
+            Diagnostic::new(Rule::H003, "the page has no <title>")
                 .at(at.unwrap_or_else(|| page.locate_line(1)))
                 .help("add `<title>{{pageTitle}}</title>` to <head>: Okta fills in the org's page title"),
         );
@@ -101,7 +101,7 @@ fn title_and_lang(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .map(|h| page.locate(page.element_range(h)))
                 .unwrap_or_else(|| page.locate_line(1));
             out.push(
-                finding("H003", format!("<html> has no `lang`, and the project serves {} locales", ctx.project.config.locales.len()))
+                Diagnostic::new(Rule::H003, format!("<html> has no `lang`, and the project serves {} locales", ctx.project.config.locales.len()))
                     .at(at)
                     .help("write `<html lang=\"{{ default_locale }}\">`, or set `document.documentElement.lang` to the widget's language"),
             );

@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
-use super::finding;
 use crate::config::spanned_at;
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, Rule};
 use crate::project::Project;
 use crate::source::SourceFile;
 
@@ -18,7 +17,7 @@ pub fn four_byte_chars(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 }
 
 fn k004(c: char, what: &str) -> Diagnostic {
-    Diagnostic::error("K004", format!("{what} holds `{c}` (U+{:X}), a 4-byte UTF-8 character that Okta refuses", c as u32))
+    Diagnostic::new(Rule::K004, format!("{what} holds `{c}` (U+{:X}), a 4-byte UTF-8 character that Okta refuses", c as u32))
         .label("Okta refuses this character")
         .help("remove it, or use a character from the Basic Multilingual Plane; in HTML an entity such as `&#x1F600;` reaches the browser without reaching the API as 4 bytes")
 }
@@ -133,8 +132,7 @@ fn missing_kmsi_labels(project: &Project, out: &mut Vec<Diagnostic>) {
                 .collect::<Vec<_>>()
                 .join(", ");
             out.push(
-                finding(
-                    "K001",
+                Diagnostic::new(Rule::K001,
                     format!(
                         "locale `{t}` does not set the KMSI {} {}: its visitors see the default locale `{d}`'s text instead of their language",
                         plural(keys.len(), "label", "labels"),
@@ -153,8 +151,7 @@ fn missing_kmsi_labels(project: &Project, out: &mut Vec<Diagnostic>) {
         }
         for (key, want) in remember {
             out.push(
-                finding(
-                    "K001",
+                Diagnostic::new(Rule::K001,
                     format!(
                         "locale `{t}` does not set the KMSI label `{key}`: its visitors see the widget's own checkbox text, not the one `{d}` sets"
                     ),
@@ -208,8 +205,7 @@ fn too_long(file: &Arc<SourceFile>, key: &str, v: &Spanned<String>, out: &mut Ve
         return;
     }
     out.push(
-        finding(
-            "K002",
+        Diagnostic::new(Rule::K002,
             format!("KMSI label `{key}` is {n} characters long; the prompt shows at most {max} well"),
         )
         .at(spanned_at(file, v))
@@ -224,8 +220,7 @@ fn markup(file: &Arc<SourceFile>, what: &str, v: &Spanned<String>, out: &mut Vec
         return;
     };
     out.push(
-        finding(
-            "K003",
+        Diagnostic::new(Rule::K003,
             format!("{what} holds markup `{found}`: the widget shows labels as text, so it appears literally"),
         )
         .at(spanned_at(file, v))

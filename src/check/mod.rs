@@ -7,14 +7,14 @@ mod html;
 mod labels;
 mod okta;
 pub mod page;
-pub mod rules;
+
 mod secrets;
 mod tags;
 
 use std::sync::Arc;
 
 use crate::config::{Brand, CspMode, Environment};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Rule, Severity};
 use crate::payload::SignInPageBody;
 use crate::project::{Project, ValueScope, ValueSite};
 use crate::source::SourceFile;
@@ -48,12 +48,6 @@ impl Ctx<'_> {
     }
 }
 
-/// A diagnostic with the rule's default severity.
-pub fn finding(code: &'static str, message: impl Into<String>) -> Diagnostic {
-    let severity = rules::find(code).map_or(Severity::Error, |r| r.severity);
-    Diagnostic::new(code, severity, message)
-}
-
 /// Checks that do not depend on a target: labels, locales and templates as written.
 pub fn project_wide(project: &Project) -> Vec<Diagnostic> {
     let mut out = labels::project_wide(project);
@@ -67,7 +61,7 @@ pub fn project_wide(project: &Project) -> Vec<Diagnostic> {
 pub fn secrets_in_project_files(project: &Project, found: &[Diagnostic]) -> Vec<Diagnostic> {
     let reported: Vec<(String, std::ops::Range<usize>)> = found
         .iter()
-        .filter(|d| d.code == "S001")
+        .filter(|d| d.rule == Rule::S001)
         .filter_map(|d| d.location.as_ref())
         .map(|l| (l.file.path.clone(), l.byte_range()))
         .collect();
@@ -158,14 +152,14 @@ pub const LARGE_PAGE_BYTES: usize = 512 * 1024;
 fn page_size(project: &Project, name: &str, html: &str) -> Option<Diagnostic> {
     let size = html.len();
     let (code, limit) = if size > MAX_PAGE_BYTES {
-        ("O008", MAX_PAGE_BYTES)
+        (Rule::O008, MAX_PAGE_BYTES)
     } else if size > LARGE_PAGE_BYTES {
-        ("O009", LARGE_PAGE_BYTES)
+        (Rule::O009, LARGE_PAGE_BYTES)
     } else {
         return None;
     };
     let human = crate::budget::human_bytes;
-    let d = finding(
+    let d = Diagnostic::new(
         code,
         format!(
             "the rendered {name} is {} (more than {})",
@@ -185,12 +179,9 @@ pub fn apply_policy(project: &Project, diags: Vec<Diagnostic>) -> Vec<Diagnostic
     let config = &project.config;
     diags
         .into_iter()
-        .filter(|d| {
-            !(config.allow.iter().any(|c| c == d.code)
-                && rules::find(d.code).is_some_and(|r| r.allowable))
-        })
+        .filter(|d| !(config.allow.contains(&d.rule) && d.rule.allowable()))
         .map(|mut d| {
-            if config.deny.iter().any(|c| c == d.code) {
+            if config.deny.contains(&d.rule) {
                 d.severity = Severity::Error;
             }
             d

@@ -10,11 +10,11 @@ use std::ops::Range;
 use scraper::Selector;
 use toml::Spanned;
 
-use super::{Ctx, Page, PageKind, finding};
+use super::{Ctx, Page, PageKind};
 use crate::config::spanned_at;
-use crate::diag::{Diagnostic, Location, Severity};
+use crate::diag::{Diagnostic, Location, Rule, Severity};
+use crate::okta_tags::{self, Tag};
 use crate::project::Project;
-use crate::render::okta_tags::{self, Tag};
 
 pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let text = page.rendered.text.as_str();
@@ -51,7 +51,7 @@ fn widget_resources(page: &Page, scan: &Scan, tags: &[Tag], out: &mut Vec<Diagno
     let Some(first) = found.first() else {
         let d = if let Some(src) = &scan.widget_src {
             // A page that loads the widget itself (as a rendered page does) has it.
-            let mut d = finding("O001", "the sign-in page loads the Sign-In Widget itself instead of through `{{{SignInWidgetResources}}}`: the widget version set for the page (`[widget] version`) has no effect")
+            let mut d = Diagnostic::new(Rule::O001, "the sign-in page loads the Sign-In Widget itself instead of through `{{{SignInWidgetResources}}}`: the widget version set for the page (`[widget] version`) has no effect")
                 .at(page.locate(src.clone()))
                 .label("the widget, hard-coded")
                 .help("replace the widget's <script> and <link> with `{{{SignInWidgetResources}}}` in <head>: Okta then serves the version `[widget] version` asks for");
@@ -59,14 +59,14 @@ fn widget_resources(page: &Page, scan: &Scan, tags: &[Tag], out: &mut Vec<Diagno
             d
         } else if !uses_widget(scan) {
             // Nothing here renders the widget (a page that only redirects, say).
-            let mut d = finding("O001", "the sign-in page has no `{{{SignInWidgetResources}}}`: the Sign-In Widget is not loaded (no script on the page uses it; an external one that does would fail)")
+            let mut d = Diagnostic::new(Rule::O001, "the sign-in page has no `{{{SignInWidgetResources}}}`: the Sign-In Widget is not loaded (no script on the page uses it; an external one that does would fail)")
                 .at(scan.start_tag(page, "head"))
                 .label("`{{{SignInWidgetResources}}}` belongs in <head>")
                 .help("if the page shows the widget, put `{{{SignInWidgetResources}}}` in <head>, after <title>; if it deliberately does not, allow O001 in `[check]`");
             d.severity = Severity::Warning;
             d
         } else {
-            finding("O001", "the sign-in page has no `{{{SignInWidgetResources}}}`: the widget's script and styles never load, so `OktaSignIn` is undefined")
+            Diagnostic::new(Rule::O001, "the sign-in page has no `{{{SignInWidgetResources}}}`: the widget's script and styles never load, so `OktaSignIn` is undefined")
                 .at(scan.start_tag(page, "head"))
                 .label("`{{{SignInWidgetResources}}}` belongs in <head>")
                 .help("put `{{{SignInWidgetResources}}}` in <head>, after <title>: Okta replaces it with the widget's <script> and <link>")
@@ -88,8 +88,7 @@ fn widget_resources(page: &Page, scan: &Scan, tags: &[Tag], out: &mut Vec<Diagno
     if found.iter().any(|t| in_head(t)) {
         return;
     }
-    let mut d = finding(
-        "O001",
+    let mut d = Diagnostic::new(Rule::O001,
         "`{{{SignInWidgetResources}}}` is outside <head>: the widget's styles arrive late and the page flashes unstyled",
     )
     .at(page.locate(first.range.clone()))
@@ -132,22 +131,19 @@ fn okta_util(page: &Page, scan: &Scan, tags: &[Tag], out: &mut Vec<Diagnostic>) 
     let help = "add `{{{OktaUtil}}}` in <body>, before the first script that uses `OktaUtil`";
     let Some(tag) = tag else {
         let d = match (defined, uses.first()) {
-            (Some(at), _) => finding(
-                "O002",
+            (Some(at), _) => Diagnostic::new(Rule::O002,
                 "the page defines `OktaUtil` itself instead of using `{{{OktaUtil}}}`: the configuration and sign-in state it holds are fixed in the page, not the ones Okta gives each request",
             )
             .at(page.locate(at..at + NAME.len()))
             .label("defined by the page")
             .help("replace this script with `{{{OktaUtil}}}`"),
-            (None, Some(&at)) => finding(
-                "O002",
+            (None, Some(&at)) => Diagnostic::new(Rule::O002,
                 "this script uses `OktaUtil`, but the page has no `{{{OktaUtil}}}` to define it",
             )
             .at(page.locate(at..at + NAME.len()))
             .label("`OktaUtil` is undefined here")
             .help(help),
-            (None, None) if uses_widget(scan) => finding(
-                "O002",
+            (None, None) if uses_widget(scan) => Diagnostic::new(Rule::O002,
                 "the sign-in page has no `{{{OktaUtil}}}`: the widget gets neither the org's configuration nor the sign-in state",
             )
             .at(scan.start_tag(page, "body"))
@@ -155,8 +151,7 @@ fn okta_util(page: &Page, scan: &Scan, tags: &[Tag], out: &mut Vec<Diagnostic>) 
             (None, None) => {
                 // Nothing here signs anyone in (a maintenance page, say), unless an
                 // external script does.
-                let mut d = finding(
-                    "O002",
+                let mut d = Diagnostic::new(Rule::O002,
                     "the sign-in page has no `{{{OktaUtil}}}` and no script on it uses `OktaUtil` or the widget: nothing here can start Okta's sign-in flow",
                 )
                 .at(scan.start_tag(page, "body"))
@@ -172,8 +167,8 @@ fn okta_util(page: &Page, scan: &Scan, tags: &[Tag], out: &mut Vec<Diagnostic>) 
     let (tag_line, _, _, _) = tag_at.positions();
     for at in uses.into_iter().filter(|&o| o < tag.range.start) {
         out.push(
-            finding(
-                "O002",
+            Diagnostic::new(
+                Rule::O002,
                 format!(
                     "`OktaUtil` is used before `{{{{{{OktaUtil}}}}}}` defines it ({}:{tag_line})",
                     tag_at.file.path
@@ -315,8 +310,7 @@ fn mount_elements(page: &Page, scan: &Scan, out: &mut Vec<Diagnostic>) {
             "add the element the widget should render into, or fix the selector".to_string()
         };
         out.push(
-            finding(
-                "O003",
+            Diagnostic::new(Rule::O003,
                 format!("the widget is told to render into `{sel_text}`, but {what}: users see a blank page"),
             )
             .at(page.locate(range.clone()))
@@ -384,8 +378,7 @@ fn features_replaced(page: &Page, scan: &Scan, out: &mut Vec<Diagnostic>) {
                 let range = s.body.start + at..s.body.start + lhs_end;
                 let shown = &page.rendered.text[range.clone()];
                 out.push(
-                    finding(
-                        "O004",
+                    Diagnostic::new(Rule::O004,
                         format!("`{shown}` is replaced by a new object: the features Okta configured for the org (registration, self-service unlock…) are turned off"),
                     )
                     .at(page.locate(range))
@@ -424,8 +417,7 @@ fn error_text(page: &Page, scan: &Scan, tags: &[Tag], out: &mut Vec<Diagnostic>)
         return;
     }
     out.push(
-        finding(
-            "O007",
+        Diagnostic::new(Rule::O007,
             "the error page shows neither `{{errorSummary}}` nor `{{{errorDescription}}}`: users are not told what went wrong",
         )
         .at(scan.start_tag(page, "body"))
@@ -493,8 +485,7 @@ fn kmsi_needs_7_13(project: &Project, out: &mut Vec<Diagnostic>) {
         .collect::<Vec<_>>()
         .join(", ");
     out.push(
-        finding(
-            "O006",
+        Diagnostic::new(Rule::O006,
             format!(
                 "widget version `{version}` is older than 7.13, but the default locale sets post-sign-in KMSI labels: the prompt never shows"
             ),

@@ -21,8 +21,8 @@ use html5ever::{Attribute, QualName};
 use scraper::{ElementRef, Html, HtmlTreeSink, Selector};
 
 use crate::diag::Location;
+use crate::okta_tags;
 use crate::project::ValueSite;
-use crate::render::okta_tags;
 use crate::source::SourceFile;
 
 /// Same-length inert stand-ins for every Okta-style tag in `rendered`.

@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Page, finding};
-use crate::diag::{Diagnostic, Location};
+use super::Page;
+use crate::diag::{Diagnostic, Location, Rule};
 use crate::project::{MAX_TEMPLATE_BYTES, Project};
 use crate::redact::{self, Found, Kind};
 use crate::source::SourceFile;
@@ -35,8 +35,8 @@ pub(super) fn check(page: &Page, out: &mut Vec<Diagnostic>) {
     let text = page.rendered.text.as_str();
     for f in redact::find(text) {
         out.push(
-            finding(
-                "S001",
+            Diagnostic::new(
+                Rule::S001,
                 format!(
                     "the page holds {}: anyone who opens the sign-in page can read it",
                     what(text, &f)
@@ -77,8 +77,7 @@ pub(super) fn in_project_files(
                 continue;
             }
             out.push(
-                finding(
-                    "S001",
+                Diagnostic::new(Rule::S001,
                     format!(
                         "`{}` holds {}: it is in the project's files (and in its history once committed), whether or not a page shows it",
                         file.path,

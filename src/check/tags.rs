@@ -2,11 +2,11 @@
 //! know, or one in a form Okta renders wrongly), O005 (unbalanced sections) and T004
 //! (`{#` inside a script, which Tera reads as a comment).
 
-use super::{Ctx, Page, PageKind, finding};
-use crate::diag::{Diagnostic, Location};
+use super::{Ctx, Page, PageKind};
+use crate::diag::suggest::closest;
+use crate::diag::{Diagnostic, Location, Rule};
+use crate::okta_tags::{self, OKTA_TAGS, TagPage};
 use crate::project::Project;
-use crate::render::closest;
-use crate::render::okta_tags::{self, OKTA_TAGS, TagPage};
 
 /// Tags whose value is markup: Okta escapes `{{name}}`, so they need three braces.
 const MARKUP_TAGS: &[&str] = &[
@@ -37,8 +37,8 @@ pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 };
                 out.push(
-                    finding(
-                        "T003",
+                    Diagnostic::new(
+                        Rule::T003,
                         format!("`{shown}` is not a tag Okta knows: Okta replaces it with nothing"),
                     )
                     .at(page.locate(tag.range.clone()))
@@ -54,8 +54,8 @@ pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 };
                 if let Some(other) = wrong_page {
                     out.push(
-                        finding(
-                            "T003",
+                        Diagnostic::new(
+                            Rule::T003,
                             format!(
                                 "`{shown}` belongs to {other}: here Okta replaces it with nothing"
                             ),
@@ -65,7 +65,7 @@ pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     );
                 } else if MARKUP_TAGS.contains(name) && !tag.triple && tag.sigil.is_none() {
                     out.push(
-                        finding("T003", format!("`{shown}` needs three braces: with two, Okta escapes the markup and the page shows it as text"))
+                        Diagnostic::new(Rule::T003, format!("`{shown}` needs three braces: with two, Okta escapes the markup and the page shows it as text"))
                             .at(page.locate(tag.range.clone()))
                             .help(format!("write `{{{{{{{name}}}}}}}`")),
                     );
@@ -81,8 +81,8 @@ pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 Some(top) => {
                     let top_shown = &page.rendered.text[top.range.clone()];
                     out.push(
-                        finding(
-                            "O005",
+                        Diagnostic::new(
+                            Rule::O005,
                             format!("`{shown}` closes a section, but `{top_shown}` is still open"),
                         )
                         .at(page.locate(tag.range.clone()))
@@ -92,8 +92,8 @@ pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     );
                 }
                 None => out.push(
-                    finding(
-                        "O005",
+                    Diagnostic::new(
+                        Rule::O005,
                         format!("`{shown}` closes a section that was never opened"),
                     )
                     .at(page.locate(tag.range.clone()))
@@ -109,7 +109,7 @@ pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for tag in open {
         let shown = &page.rendered.text[tag.range.clone()];
         out.push(
-            finding("O005", format!("`{shown}` is never closed"))
+            Diagnostic::new(Rule::O005, format!("`{shown}` is never closed"))
                 .at(page.locate(tag.range.clone()))
                 .label("opened here")
                 .help(format!("close it with `{{{{/{}}}}}`", tag.name)),
@@ -136,7 +136,7 @@ pub(super) fn templates(project: &Project) -> Vec<Diagnostic> {
             while let Some(i) = text[at..end].find("{#").map(|i| at + i) {
                 if !raw.iter().any(|r| r.contains(&i)) {
                     out.push(
-                        finding("T004", "`{#` inside a <script>: Tera reads it as the start of a comment")
+                        Diagnostic::new(Rule::T004, "`{#` inside a <script>: Tera reads it as the start of a comment")
                             .at(Location::bytes(file, i..i + 2))
                             .label("Tera comment starts here")
                             .help("wrap the script in `{% raw %}…{% endraw %}`, or write `{ #` with a space"),

@@ -1,12 +1,12 @@
-use crate::check::rules::{self, RULES};
 use crate::cli::ExplainArgs;
 use crate::cmd::Outcome;
-use crate::render::closest;
+use crate::diag::rules::{self, RULES};
+use crate::diag::suggest::closest;
 
 pub(crate) fn execute(a: &ExplainArgs) -> Outcome {
     let Some(code) = &a.code else {
         for r in RULES {
-            outln!("{}  {:<7}  {}", r.code, r.severity.as_str(), r.title);
+            outln!("{}  {:<7}  {}", r.code(), r.severity().as_str(), r.title());
         }
         return Outcome::Success;
     };
@@ -17,7 +17,7 @@ pub(crate) fn execute(a: &ExplainArgs) -> Outcome {
         }
         None => {
             let upper = code.to_ascii_uppercase();
-            let hint = closest(&upper, RULES.iter().map(|r| r.code))
+            let hint = closest(&upper, RULES.iter().map(|r| r.code()))
                 .map(|c| format!(" (did you mean {c}?)"))
                 .unwrap_or_default();
             errln!("error: `{code}` is not a signin-pages rule code{hint}");

@@ -11,7 +11,8 @@ use crate::cli::{
 use crate::cmd::remote::table;
 use crate::cmd::{Outcome, report, status};
 use crate::diag::Format;
-use crate::kmsi::{self, Action, Done, IsoDuration, Plan, PreAuth};
+use crate::duration::IsoDuration;
+use crate::kmsi::{self, Action, Done, Plan, PreAuth};
 use crate::okta::Client;
 use crate::project::Project;
 use crate::remote::show;

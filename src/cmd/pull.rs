@@ -7,9 +7,9 @@ use crate::cli::{GlobalArgs, PullArgs};
 use crate::cmd::Outcome;
 use crate::cmd::deploy::page_name;
 use crate::okta::ops::{self, Page, Slot};
+use crate::okta_tags;
 use crate::project::{ERROR_TEMPLATE, SIGN_IN_TEMPLATE};
 use crate::remote;
-use crate::render::okta_tags;
 
 /// widgetCustomizations fields (camelCase) → project keys (snake_case).
 fn snake(camel: &str) -> String {

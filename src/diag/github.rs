@@ -36,7 +36,7 @@ pub fn render_github(diags: &Diagnostics) -> String {
                 props.push(format!("endColumn={c}"));
             }
         }
-        props.push(format!("title={}", escape_property(d.code)));
+        props.push(format!("title={}", escape_property(d.code())));
         let mut message = mask(&d.message).into_owned();
         if let (Some(env), Some(brand)) = (&d.env, &d.brand) {
             message.push_str(&format!(" [{env}/{brand}]"));

@@ -54,7 +54,7 @@ pub fn render_human(diags: &Diagnostics, color: ColorChoice) -> String {
         }
         let help = d.help.as_deref().map(mask);
         let label = d.label.as_deref().map(mask);
-        let title = level.primary_title(message).id(d.code);
+        let title = level.primary_title(message).id(d.code());
         let mut group = match &d.location {
             Some(loc) => {
                 let range = loc.byte_range();

@@ -34,7 +34,7 @@ pub fn render_json(diags: &Diagnostics) -> String {
             None => (None, None, None, None),
         };
         let obj = JsonDiagnostic {
-            code: d.code,
+            code: d.code(),
             severity: d.severity.as_str(),
             message: mask(&d.message),
             file: d.location.as_ref().map(|l| l.file.path.as_str()),

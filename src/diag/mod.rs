@@ -7,6 +7,8 @@
 mod github;
 mod human;
 mod json;
+pub mod rules;
+pub mod suggest;
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -14,6 +16,7 @@ use std::sync::Arc;
 pub use github::render_github;
 pub use human::{ColorChoice, render_human};
 pub use json::render_json;
+pub use rules::Rule;
 
 use crate::source::{Position, SourceFile};
 
@@ -87,7 +90,7 @@ impl Location {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
-    pub code: &'static str,
+    pub rule: Rule,
     pub severity: Severity,
     pub message: String,
     pub location: Option<Location>,
@@ -99,10 +102,11 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    /// A finding of `rule`, with the rule's default severity.
+    pub fn new(rule: Rule, message: impl Into<String>) -> Self {
         Diagnostic {
-            code,
-            severity,
+            rule,
+            severity: rule.severity(),
             message: message.into(),
             location: None,
             label: None,
@@ -112,12 +116,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Error, message)
+    /// Another severity than the rule's default (a CSP finding in report_only mode).
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Self::new(code, Severity::Warning, message)
+    /// The rule's code: `C002`.
+    pub fn code(&self) -> &'static str {
+        self.rule.code()
     }
 
     pub fn at(mut self, location: Location) -> Self {
@@ -154,17 +161,17 @@ impl Diagnostic {
                     loc.file.path.clone(),
                     line,
                     col.unwrap_or(0),
-                    self.code,
+                    self.code(),
                     &self.message,
                 )
             }
-            None => (String::new(), 0, 0, self.code, &self.message),
+            None => (String::new(), 0, 0, self.code(), &self.message),
         }
     }
 
     /// Same finding, whatever target it was found in.
     fn same_finding(&self, other: &Diagnostic) -> bool {
-        self.code == other.code
+        self.rule == other.rule
             && self.severity == other.severity
             && self.message == other.message
             && self.location == other.location

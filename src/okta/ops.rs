@@ -72,7 +72,7 @@ pub fn resolve<'a>(brands: &'a [BrandRef], name: &str) -> Result<&'a BrandRef, S
         [one] => Ok(one),
         [] => {
             let names: Vec<&str> = brands.iter().map(|b| b.name.as_str()).collect();
-            let hint = crate::render::closest(name, names.iter().copied())
+            let hint = crate::diag::suggest::closest(name, names.iter().copied())
                 .map(|c| format!(" (did you mean `{c}`?)"))
                 .unwrap_or_default();
             Err(format!(

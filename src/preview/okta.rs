@@ -4,7 +4,7 @@
 //! error page that replaces a page that does not render, and "not found".
 //!
 //! Okta renders pages with Mustache, and so does [`fill`] (for Okta's tags only, as
-//! [`crate::render::okta_tags`] finds them): `{{name}}` is HTML-escaped, `{{{name}}}` is
+//! [`crate::okta_tags`] finds them): `{{name}}` is HTML-escaped, `{{{name}}}` is
 //! not, `{{#name}}…{{/name}}` shows its content when `name` is true, `{{^name}}` when
 //! false, and an unknown name is empty. Hidden text keeps its line breaks, so every line
 //! of the served page is the same line of the rendered page (CSP reports and the
@@ -18,7 +18,8 @@ use super::site::{PageKind, ProjectInfo, Site, TargetPages};
 use super::{assets, csp};
 use crate::config::{CspMode, WidgetGeneration};
 use crate::diag::{self, ColorChoice, Format};
-use crate::render::{js_literal, okta_tags};
+use crate::okta_tags;
+use crate::render::js_literal;
 
 /// The widget states the preview can show, with what the switcher calls them.
 pub(crate) const STATES: &[(&str, &str)] = &[

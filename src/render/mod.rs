@@ -5,7 +5,6 @@
 //! mask keeps offsets), with suggestions for misspelt variables.
 
 pub mod context;
-pub mod okta_tags;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,7 +12,9 @@ use std::sync::Arc;
 use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 use crate::budget::{self, Exceeded, Limits};
-use crate::diag::{Diagnostic, Location};
+use crate::diag::suggest::closest;
+use crate::diag::{Diagnostic, Location, Rule};
+use crate::okta_tags;
 use crate::source::SourceFile;
 
 /// The filter that writes a value as a JavaScript literal safe inside `<script>`.
@@ -127,7 +128,7 @@ impl Engine {
             match okta_tags::mask(&t.text) {
                 Ok(m) => masked.push((name.clone(), m)),
                 Err(r) => diags.push(
-                    Diagnostic::error("P008", "reserved control byte in template")
+                    Diagnostic::new(Rule::P008, "reserved control byte in template")
                         .at(Location::bytes(t, r.offset..r.offset + 1)),
                 ),
             }
@@ -231,7 +232,7 @@ impl Engine {
     /// did (a single write past the budget, outside any loop).
     fn over_budget(&self, name: &str, err: &tera::Error, stopped: &Stopped) -> Diagnostic {
         let what = budget::message(stopped.exceeded, &self.limits);
-        let d = Diagnostic::error("T006", format!("rendering `{name}` stopped: {what}")).help(
+        let d = Diagnostic::new(Rule::T006, format!("rendering `{name}` stopped: {what}")).help(
             "a page renders in milliseconds: look for a loop that runs far more often than meant (nested loops over `range(…)` or a long list) or text that grows without end; if the page really needs more, raise `time_budget` or `output_budget` under `[render]` in signin-pages.toml",
         );
         match err.kind() {
@@ -255,7 +256,7 @@ impl Engine {
                 let msg = report.message().to_string();
                 vec![
                     self.at_report(
-                        Diagnostic::error("T001", format!("template syntax error: {msg}"))
+                        Diagnostic::new(Rule::T001, format!("template syntax error: {msg}"))
                             .help(syntax_help(&msg)),
                         report.filename(),
                         report.span().range.clone(),
@@ -282,7 +283,7 @@ impl Engine {
                 let d = match missing {
                     Some(Missing::Variable(var)) => {
                         let known = context.map(context_names).unwrap_or_default();
-                        Diagnostic::error("T002", format!("undefined variable `{var}`"))
+                        Diagnostic::new(Rule::T002, format!("undefined variable `{var}`"))
                             .label("not defined")
                             .help(suggest(&var, &known))
                     }
@@ -290,20 +291,22 @@ impl Engine {
                         parent,
                         field,
                         available,
-                    }) => Diagnostic::error(
-                        "T002",
+                    }) => Diagnostic::new(
+                        Rule::T002,
                         format!("undefined field `{field}` of `{parent}`"),
                     )
                     .label("not defined")
                     .help(suggest_field(&parent, &field, &available)),
-                    None => Diagnostic::error("T005", format!("template rendering failed: {msg}")),
+                    None => {
+                        Diagnostic::new(Rule::T005, format!("template rendering failed: {msg}"))
+                    }
                 };
                 vec![self.at_report(d, report.filename(), range)]
             }
             ErrorKind::Msg(text) => parse_reports(text)
                 .into_iter()
                 .map(|(msg, file, line, col, width)| {
-                    let d = Diagnostic::error("T001", format!("template error: {msg}"))
+                    let d = Diagnostic::new(Rule::T001, format!("template error: {msg}"))
                         .help(msg_help(&msg));
                     match self.sources.get(&file) {
                         Some(src) => {
@@ -318,7 +321,7 @@ impl Engine {
                 })
                 .collect(),
             ErrorKind::MissingParent { current, parent } => {
-                let d = Diagnostic::error("T001", format!("`{current}` extends `{parent}`, which is not in templates/"))
+                let d = Diagnostic::new(Rule::T001, format!("`{current}` extends `{parent}`, which is not in templates/"))
                     .help("check the name in `{% extends %}`: it is a path relative to templates/, and templates cannot reach outside it");
                 vec![self.at_text(d, current, parent)]
             }
@@ -327,8 +330,8 @@ impl Engine {
                 tpl,
                 inheritance_chain: include_chain,
             } => {
-                let d = Diagnostic::error(
-                    "T001",
+                let d = Diagnostic::new(
+                    Rule::T001,
                     format!(
                         "templates include each other in a cycle: {}",
                         include_chain.join(" → ")
@@ -339,12 +342,12 @@ impl Engine {
                 vec![self.at_text(d, tpl, next)]
             }
             ErrorKind::TemplateNotFound(name) => vec![
-                Diagnostic::error("T001", format!("template `{name}` not found")).help(
+                Diagnostic::new(Rule::T001, format!("template `{name}` not found")).help(
                     "templates are looked up relative to templates/ and cannot reach outside it",
                 ),
             ],
-            other => vec![Diagnostic::error(
-                "T005",
+            other => vec![Diagnostic::new(
+                Rule::T005,
                 format!("template error: {other}"),
             )],
         }
@@ -489,50 +492,6 @@ fn blank_expression(text: &mut String, range: std::ops::Range<usize>) -> bool {
     let pad = (end - start) - blank.len();
     text.replace_range(start..end, &format!("{blank}{}", " ".repeat(pad)));
     true
-}
-
-/// Edit distance with adjacent transpositions (optimal string alignment), for
-/// "did you mean": `brnad` is one edit from `brand`.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
-}
-
-/// The closest candidate within a distance that still reads as a typo.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).clamp(1, 3);
-    candidates
-        .into_iter()
-        .map(|c| {
-            let d = if c.eq_ignore_ascii_case(name) {
-                0
-            } else {
-                edit_distance(&name.to_lowercase(), &c.to_lowercase())
-            };
-            (d, c)
-        })
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
 }
 
 fn suggest(var: &str, known: &[String]) -> String {

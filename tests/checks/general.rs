@@ -182,15 +182,15 @@ fn colour_only_when_asked() {
 
 #[test]
 fn explain_every_code() {
-    for rule in signin_pages::check::rules::RULES {
+    for rule in signin_pages::diag::rules::RULES {
         let out = std::process::Command::new(BIN)
-            .args(["explain", &rule.code.to_lowercase()])
+            .args(["explain", &rule.code().to_lowercase()])
             .output()
             .unwrap();
         assert_eq!(code(&out), 0);
         let text = stdout(&out);
         assert!(
-            text.starts_with(&format!("{}: ", rule.code))
+            text.starts_with(&format!("{}: ", rule.code()))
                 && text.contains("Why it matters")
                 && text.contains("How to fix it"),
             "{text}"
@@ -228,22 +228,22 @@ fn explain_every_code() {
 #[test]
 fn docs_checks_md_is_the_registry() {
     let mut doc = String::from(
-        "# Checks\n\n<!-- Generated from src/check/rules.rs by `UPDATE_DOCS=1 cargo test docs_checks_md`; do not edit by hand. -->\n\n`signin-pages check` (and `build`, which refuses to write when a check finds an error) runs these rules on every target. `signin-pages explain CODE` prints the same text. Severities can be tuned per project:\n\n```toml\n[check]\nallow = [\"C002\"]   # silence\ndeny = [\"H002\"]    # treat as an error\n```\n\nCSP rules (C001, C002, C004) are errors when `[csp] mode = \"enforced\"` and warnings in `report_only` mode or without `[csp]`; C002 runs only when the project has a `[csp]` section.\n\n| code | default | what |\n|---|---|---|\n",
+        "# Checks\n\n<!-- Generated from src/diag/rules.rs by `UPDATE_DOCS=1 cargo test docs_checks_md`; do not edit by hand. -->\n\n`signin-pages check` (and `build`, which refuses to write when a check finds an error) runs these rules on every target. `signin-pages explain CODE` prints the same text. Severities can be tuned per project:\n\n```toml\n[check]\nallow = [\"C002\"]   # silence\ndeny = [\"H002\"]    # treat as an error\n```\n\nCSP rules (C001, C002, C004) are errors when `[csp] mode = \"enforced\"` and warnings in `report_only` mode or without `[csp]`; C002 runs only when the project has a `[csp]` section.\n\n| code | default | what |\n|---|---|---|\n",
     );
-    for r in signin_pages::check::rules::RULES {
+    for r in signin_pages::diag::rules::RULES {
         doc.push_str(&format!(
             "| [{0}](#{1}) | {2} | {3} |\n",
-            r.code,
-            r.code.to_lowercase(),
-            r.severity.as_str(),
-            r.title.replace('|', "\\|")
+            r.code(),
+            r.code().to_lowercase(),
+            r.severity().as_str(),
+            r.title().replace('|', "\\|")
         ));
     }
-    for r in signin_pages::check::rules::RULES {
-        doc.push_str(&format!("\n## {}\n\n", r.code));
+    for r in signin_pages::diag::rules::RULES {
+        doc.push_str(&format!("\n## {}\n\n", r.code()));
         doc.push_str(
-            &signin_pages::check::rules::explain(r)
-                .replacen(&format!("{}: ", r.code), "**", 1)
+            &signin_pages::diag::rules::explain(*r)
+                .replacen(&format!("{}: ", r.code()), "**", 1)
                 .replacen(" (", "** (", 1)
                 .replace("\n\nWhat it catches\n  ", "\n\n*What it catches.* ")
                 .replace("\n\nWhy it matters\n  ", "\n\n*Why it matters.* ")

@@ -1,406 +1,308 @@
-//! Every diagnostic code: its default severity and what `signin-pages explain` says.
+//! Every diagnostic code as a type: [`Rule`] names a rule, and the registry gives its
+//! default severity, whether `[check] allow` may silence it, and the text
+//! `signin-pages explain CODE` prints (docs/checks.md is generated from it). A mistyped
+//! code does not compile; [`crate::diag::Diagnostic::new`] takes its severity from here.
 
-use crate::diag::Severity;
+use super::Severity;
 
-pub struct Rule {
-    pub code: &'static str,
-    pub severity: Severity,
-    /// Whether `[check] allow` may silence it. Problems that stop a build or that Okta
-    /// itself refuses cannot be allowed.
-    pub allowable: bool,
-    pub title: &'static str,
-    pub what: &'static str,
-    pub why: &'static str,
-    pub fix: &'static str,
-}
-
-const fn rule(
-    code: &'static str,
+/// What the registry knows of a rule.
+struct Info {
     severity: Severity,
     allowable: bool,
     title: &'static str,
     what: &'static str,
     why: &'static str,
     fix: &'static str,
-) -> Rule {
-    Rule {
-        code,
-        severity,
-        allowable,
-        title,
-        what,
-        why,
-        fix,
+}
+
+#[allow(unused_imports)]
+use Severity::{Error, Warning};
+
+macro_rules! registry {
+    ($($code:ident: $severity:ident, $allowable:literal, $title:literal, $what:literal, $why:literal, $fix:literal;)*) => {
+        /// A diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($code,)*
+        }
+
+        /// Every rule, in the order `explain` lists them.
+        pub const RULES: &[Rule] = &[$(Rule::$code,)*];
+
+        impl Rule {
+            /// `C002`.
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $(Rule::$code => stringify!($code),)*
+                }
+            }
+
+            const fn info(self) -> &'static Info {
+                match self {
+                    $(Rule::$code => &Info {
+                        severity: Severity::$severity,
+                        allowable: $allowable,
+                        title: $title,
+                        what: $what,
+                        why: $why,
+                        fix: $fix,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+impl Rule {
+    /// The severity findings get unless a check or `[check] deny` says otherwise.
+    pub const fn severity(self) -> Severity {
+        self.info().severity
+    }
+
+    /// Whether `[check] allow` may silence it. Problems that stop a build or that Okta
+    /// itself refuses cannot be allowed.
+    pub const fn allowable(self) -> bool {
+        self.info().allowable
+    }
+
+    pub const fn title(self) -> &'static str {
+        self.info().title
+    }
+
+    /// What it catches.
+    pub const fn what(self) -> &'static str {
+        self.info().what
+    }
+
+    /// Why it matters.
+    pub const fn why(self) -> &'static str {
+        self.info().why
+    }
+
+    /// How to fix it.
+    pub const fn fix(self) -> &'static str {
+        self.info().fix
     }
 }
 
-use Severity::{Error, Warning};
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
 
-pub const RULES: &[Rule] = &[
-    rule(
-        "P001",
-        Error,
-        false,
+/// The rule a code names (any case).
+pub fn find(code: &str) -> Option<Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code().eq_ignore_ascii_case(code))
+}
+
+registry! {
+    P001: Error, false,
         "project file does not parse",
         "signin-pages.toml or a locale file is not valid TOML, has a key signin-pages does not know, or a value of the wrong type.",
         "Nothing can be built from a project file that cannot be read; a misspelt key would otherwise be ignored silently.",
-        "Fix the key or value at the caret. docs/configuration.md lists every key with its type and an example.",
-    ),
-    rule(
-        "P002",
-        Error,
-        false,
+        "Fix the key or value at the caret. docs/configuration.md lists every key with its type and an example.";
+    P002: Error, false,
         "a value Okta would refuse",
         "A value in signin-pages.toml that parses but cannot work: a widget version Okta refuses, an org_url that is not https, a duplicate brand, a locale tag that is not one.",
         "Okta answers such values with a 400 at deploy time, or the tool would write to the wrong place.",
-        "Change the value as the help line says.",
-    ),
-    rule(
-        "P003",
-        Error,
-        false,
+        "Change the value as the help line says.";
+    P003: Error, false,
         "a file the project needs is missing",
         "signin-pages.toml, templates/ or templates/sign-in.html is missing or unreadable.",
         "Every target renders templates/sign-in.html.",
-        "Create the file, or start from `signin-pages init`.",
-    ),
-    rule(
-        "P004",
-        Error,
-        false,
+        "Create the file, or start from `signin-pages init`.";
+    P004: Error, false,
         "a file is not UTF-8",
         "A template or project file holds bytes that are not UTF-8.",
         "Okta's API takes UTF-8 JSON; a page in another encoding would reach users garbled.",
-        "Save the file as UTF-8.",
-    ),
-    rule(
-        "P005",
-        Error,
-        false,
+        "Save the file as UTF-8.";
+    P005: Error, false,
         "locale files and locales disagree",
         "A locale file exists for a locale `[project] locales` does not list, or a listed locale has no file.",
         "Labels in an unlisted file would never reach the page; a listed locale without labels shows the widget's defaults.",
-        "Add the locale to `locales`, or add or remove the file.",
-    ),
-    rule(
-        "P006",
-        Error,
-        false,
+        "Add the locale to `locales`, or add or remove the file.";
+    P006: Error, false,
         "a link leads outside templates/",
         "A file under templates/ is a symbolic link to a file outside the folder.",
         "Templates can only read inside templates/, so that a build cannot pull in (and publish) other files.",
-        "Copy the file into templates/.",
-    ),
-    rule(
-        "P007",
-        Error,
-        false,
+        "Copy the file into templates/.";
+    P007: Error, false,
         "template too large",
         "A template is larger than the limit.",
         "Okta stores the page as one string; a huge page slows every sign-in.",
-        "Move images and scripts to a CDN listed in `[csp] src_list`.",
-    ),
-    rule(
-        "P008",
-        Error,
-        false,
+        "Move images and scripts to a CDN listed in `[csp] src_list`.";
+    P008: Error, false,
         "reserved control byte",
         "A template holds byte 0x0E or 0x0F, which signin-pages uses to protect Okta's tags from Tera.",
         "Unmasking would turn the byte into a brace and change the page.",
-        "Remove the control character (most editors do not show it).",
-    ),
-    rule(
-        "P009",
-        Error,
-        false,
+        "Remove the control character (most editors do not show it).";
+    P009: Error, false,
         "no such environment or brand",
         "`--env` or `--brand` names something signin-pages.toml does not have.",
         "Nothing would be built or sent.",
-        "Use a name from signin-pages.toml (the help line lists them).",
-    ),
-    rule(
-        "P010",
-        Error,
-        false,
+        "Use a name from signin-pages.toml (the help line lists them).";
+    P010: Error, false,
         "an output folder is a link",
         "dist/, snapshots/, .signin-pages/ (backups, state), the spare generation or manifest beside dist/, or a folder below them on the way to a file signin-pages writes, is a symbolic link.",
         "signin-pages writes, replaces and removes files in these folders; through a link it would change files elsewhere on the machine (through a linked dist/, on every second build).",
-        "Remove the link; signin-pages creates the folder. To build somewhere else, use `build --out DIR`.",
-    ),
-    rule(
-        "T001",
-        Error,
-        false,
+        "Remove the link; signin-pages creates the folder. To build somewhere else, use `build --out DIR`.";
+    T001: Error, false,
         "template syntax error",
         "Tera cannot parse a template: an unclosed tag, an unknown filter, a missing include or parent, an include cycle.",
         "The page cannot be rendered. Often it is JavaScript or CSS that contains `{{`, `{%` or `{#`.",
-        "Fix the Tera syntax at the caret, or wrap text that is not for Tera in `{% raw %}…{% endraw %}`.",
-    ),
-    rule(
-        "T002",
-        Error,
-        false,
+        "Fix the Tera syntax at the caret, or wrap text that is not for Tera in `{% raw %}…{% endraw %}`.";
+    T002: Error, false,
         "undefined variable",
         "A Tera expression reads a variable or field the context does not have.",
         "Tera 2 refuses undefined values rather than printing nothing; usually it is a typo, or one of Okta's tags written in a form Tera reads.",
-        "Use the suggested name; define the value under `[vars]`; write Okta's tags exactly (`{{pageTitle}}`).",
-    ),
-    rule(
-        "T003",
-        Error,
-        true,
+        "Use the suggested name; define the value under `[vars]`; write Okta's tags exactly (`{{pageTitle}}`).";
+    T003: Error, true,
         "an Okta-looking tag Okta does not know",
         "The rendered page holds a Mustache tag such as `{{bgImgUrl}}` or `{{{ErrorPageResources}}}` that is not one of Okta's, or an error-page tag on the sign-in page.",
         "Okta replaces unknown tags with nothing: the page silently loses a stylesheet, an image or text.",
-        "Use the Okta name the help line suggests, or remove the tag.",
-    ),
-    rule(
-        "T004",
-        Error,
-        true,
+        "Use the Okta name the help line suggests, or remove the tag.";
+    T004: Error, true,
         "`{#` inside a <script>",
         "A template's <script> holds `{#` outside `{% raw %}` — JavaScript private fields (`this.#x` in `{#x`) or a regex.",
         "Tera reads `{#` as the start of a comment: it either fails to parse or silently deletes the script up to the next `#}`.",
-        "Wrap the script in `{% raw %}…{% endraw %}`, or put a space after the brace.",
-    ),
-    rule(
-        "T005",
-        Error,
-        false,
+        "Wrap the script in `{% raw %}…{% endraw %}`, or put a space after the brace.";
+    T005: Error, false,
         "template rendering failed",
         "Tera stopped while rendering: a filter given the wrong type, a division by zero.",
         "The page cannot be rendered.",
-        "Fix the expression at the caret.",
-    ),
-    rule(
-        "T006",
-        Error,
-        false,
+        "Fix the expression at the caret.";
+    T006: Error, false,
         "a page exceeds its render budget",
         "Rendering one page took longer than `[render] time_budget` (2 s by default), wrote more than `[render] output_budget` (16 MiB by default), or held more than 64 MiB plus eight times the output budget of memory. The caret is on the loop that was running when the render was stopped.",
         "A page renders in milliseconds; a template that runs far longer loops far more often than intended (nested loops over `range(…)`, a loop over a long list) or builds text without end. Left alone it would keep `build` running for hours, exhaust memory, or pin a core of the preview.",
-        "Look at the loop at the caret and the loops around it: how many times does each run? If a page really needs more, raise `time_budget` or `output_budget` under `[render]` in signin-pages.toml.",
-    ),
-    rule(
-        "H001",
-        Warning,
-        true,
+        "Look at the loop at the caret and the loops around it: how many times does each run? If a page really needs more, raise `time_budget` or `output_budget` under `[render]` in signin-pages.toml.";
+    H001: Warning, true,
         "HTML parse error",
         "html5ever reported a parse error in the rendered page (on a copy where Okta's tags are stubbed).",
         "Browsers recover from parse errors in different ways; the widget and your styles may land somewhere other than you meant.",
-        "Fix the markup at the line shown: close the element, quote the attribute, start with `<!DOCTYPE html>`.",
-    ),
-    rule(
-        "H002",
-        Warning,
-        true,
+        "Fix the markup at the line shown: close the element, quote the attribute, start with `<!DOCTYPE html>`.";
+    H002: Warning, true,
         "duplicate id",
         "Two elements of the rendered page share an `id`.",
         "`getElementById`, CSS `#id` and the widget's `el:` selector find only the first: the second element is invisible to them.",
-        "Give each element its own id.",
-    ),
-    rule(
-        "H003",
-        Warning,
-        true,
+        "Give each element its own id.";
+    H003: Warning, true,
         "missing <title> or lang",
         "The page has no <title>, or its <html> has no `lang` while the project serves several locales.",
         "Screen readers announce the title and read the page in the language `lang` names.",
-        "Keep `<title>{{pageTitle}}</title>`; write `<html lang=\"{{ default_locale }}\">` or set `document.documentElement.lang` from the widget's language.",
-    ),
-    rule(
-        "O001",
-        Error,
-        true,
+        "Keep `<title>{{pageTitle}}</title>`; write `<html lang=\"{{ default_locale }}\">` or set `document.documentElement.lang` from the widget's language.";
+    O001: Error, true,
         "no {{{SignInWidgetResources}}} in <head>",
         "The sign-in page lacks `{{{SignInWidgetResources}}}`, or has it outside <head>.",
         "Okta injects the widget's script and stylesheet there: without it `OktaSignIn` is undefined; in <body> the widget's styles arrive late and the page flashes unstyled.",
-        "Put `{{{SignInWidgetResources}}}` in <head>, after <title>.",
-    ),
-    rule(
-        "O002",
-        Error,
-        true,
+        "Put `{{{SignInWidgetResources}}}` in <head>, after <title>.";
+    O002: Error, true,
         "no {{{OktaUtil}}}, or OktaUtil used before it",
         "The sign-in page lacks `{{{OktaUtil}}}`, or a script uses `OktaUtil` before the tag defines it.",
         "`OktaUtil.getSignInWidgetConfig()` carries the org's configuration and the sign-in state; without it the widget cannot start the flow.",
-        "Place `{{{OktaUtil}}}` before the first script that uses OktaUtil.",
-    ),
-    rule(
-        "O003",
-        Error,
-        true,
+        "Place `{{{OktaUtil}}}` before the first script that uses OktaUtil.";
+    O003: Error, true,
         "the widget's mount element does not exist",
         "`renderEl({ el: '#x' })`, `showSignIn({ el: '#x' })` or `config.el` names an element the page does not have.",
         "The widget renders nothing and users see a blank page.",
-        "Add the element (`<div id=\"okta-login-container\"></div>`) or fix the selector.",
-    ),
-    rule(
-        "O004",
-        Warning,
-        true,
+        "Add the element (`<div id=\"okta-login-container\"></div>`) or fix the selector.";
+    O004: Warning, true,
         "config.features replaced",
         "A script assigns a whole object to `config.features`.",
         "Okta's own features (registration, self-service unlock, router…) arrive in `config.features`; replacing the object turns them off. Okta warns this breaks flows.",
-        "Set single flags instead: `config.features.showPasswordToggleOnSignInPage = true;`.",
-    ),
-    rule(
-        "O005",
-        Error,
-        true,
+        "Set single flags instead: `config.features.showPasswordToggleOnSignInPage = true;`.";
+    O005: Error, true,
         "unbalanced Mustache section",
         "A `{{#name}}` has no matching `{{/name}}` (or the other way round), or sections cross.",
         "Okta's Mustache renderer fails or drops the rest of the page.",
-        "Close every section: `{{#useSiwGen3}}…{{/useSiwGen3}}`.",
-    ),
-    rule(
-        "O006",
-        Warning,
-        true,
+        "Close every section: `{{#useSiwGen3}}…{{/useSiwGen3}}`.";
+    O006: Warning, true,
         "KMSI prompt labels with a widget older than 7.13",
         "The default locale sets post-sign-in KMSI labels while `[widget] version` pins a version below 7.13.",
         "The post-authentication Keep Me Signed In prompt exists only from Sign-In Widget 7.13: the labels would never show.",
-        "Use `version = \"^7\"` or `\"7.13\"` or later.",
-    ),
-    rule(
-        "O007",
-        Warning,
-        true,
+        "Use `version = \"^7\"` or `\"7.13\"` or later.";
+    O007: Warning, true,
         "error page without the error",
         "templates/error.html has neither `{{errorSummary}}` nor `{{{errorDescription}}}`.",
         "Users who reach the error page are not told what went wrong, and support cannot tell errors apart.",
-        "Show `{{errorSummary}}` and `{{{errorDescription}}}`.",
-    ),
-    rule(
-        "O008",
-        Error,
-        false,
+        "Show `{{errorSummary}}` and `{{{errorDescription}}}`.";
+    O008: Error, false,
         "page larger than Okta takes",
         "A rendered page (the `pageContent` sent to Okta) is larger than 2 MiB.",
         "Okta documents no limit for `pageContent`, so signin-pages keeps to what is known to work: pages of several hundred kilobytes are in use (a real page in our corpus is 663 KB), and 2 MiB is the largest upload Okta takes anywhere in a brand (the background image). Past it, the request risks a refusal at deploy time, after other brands were already written.",
-        "Move images, fonts and scripts out of the page: images to the theme (logo, favicon, background) or a CDN listed in `[csp] src_list`.",
-    ),
-    rule(
-        "O009",
-        Warning,
-        true,
+        "Move images, fonts and scripts out of the page: images to the theme (logo, favicon, background) or a CDN listed in `[csp] src_list`.";
+    O009: Warning, true,
         "very large page",
         "A rendered page is larger than 512 KiB.",
         "Every visitor downloads the whole page before the Sign-In Widget starts; pages are usually a few kilobytes. Large pages are almost always inline images (base64 `data:` URIs) or inlined libraries.",
-        "Move images to the theme (logo, favicon, background) or a CDN listed in `[csp] src_list`, and load libraries from a CDN.",
-    ),
-    rule(
-        "C001",
-        Error,
-        true,
+        "Move images to the theme (logo, favicon, background) or a CDN listed in `[csp] src_list`, and load libraries from a CDN.";
+    C001: Error, true,
         "inline script or style without the nonce",
         "An inline <script> or <style> lacks `nonce=\"{{nonceValue}}\"`.",
         "Okta's Content Security Policy allows inline code only with the per-response nonce: in enforced mode the browser blocks it (a warning in report_only mode).",
-        "Add `nonce=\"{{nonceValue}}\"` to the element.",
-    ),
-    rule(
-        "C002",
-        Error,
-        true,
+        "Add `nonce=\"{{nonceValue}}\"` to the element.";
+    C002: Error, true,
         "resource origin not in src_list",
         "A script, stylesheet, image, font or connection goes to an origin neither `[csp] src_list`, the org itself nor Okta's CDN covers.",
         "Okta builds the page's CSP from src_list: the browser blocks the resource in enforced mode (a warning in report_only mode).",
-        "Add the origin to `[csp] src_list` (20 entries at most) or host the file on a listed CDN.",
-    ),
-    rule(
-        "C003",
-        Error,
-        false,
+        "Add the origin to `[csp] src_list` (20 entries at most) or host the file on a listed CDN.";
+    C003: Error, false,
         "more than 20 src_list entries",
         "`[csp] src_list` has more than 20 entries.",
         "Okta refuses the request.",
-        "Merge origins or drop unused ones.",
-    ),
-    rule(
-        "C004",
-        Error,
-        true,
+        "Merge origins or drop unused ones.";
+    C004: Error, true,
         "inline event handler or javascript: URL",
         "An `on…=` attribute (onclick, onload…) or a `javascript:` URL.",
         "A nonce cannot cover them: the CSP blocks them in enforced mode (a warning in report_only mode).",
-        "Attach listeners from a nonce'd script (`addEventListener`).",
-    ),
-    rule(
-        "C005",
-        Error,
-        true,
+        "Attach listeners from a nonce'd script (`addEventListener`).";
+    C005: Error, true,
         "http:// resource",
         "A script, stylesheet, image, frame or form target loaded over plain http.",
         "The sign-in page is https: browsers block mixed content, and anything over http can be read or changed on the way.",
-        "Use https://.",
-    ),
-    rule(
-        "C006",
-        Warning,
-        true,
+        "Use https://.";
+    C006: Warning, true,
         "a CSP <meta> tag",
         "The page declares its own `<meta http-equiv=\"Content-Security-Policy\">`.",
         "Okta sends the policy as a header built from `[csp]`; a second policy in the page is combined with it and blocks what the header allows, and it cannot carry Okta's nonce.",
-        "Remove the tag and set `[csp]` in signin-pages.toml.",
-    ),
-    rule(
-        "K001",
-        Warning,
-        true,
+        "Remove the tag and set `[csp]` in signin-pages.toml.";
+    K001: Warning, true,
         "a locale lacks a KMSI label the default locale sets",
         "A locale does not set a Keep Me Signed In label (`title`, `subtitle`, `accept`, `reject`, `remember`) that the default locale sets.",
         "Okta sends the default locale's `title`, `subtitle`, `accept` and `reject` as `postAuthKeepMeSignedInPrompt` and shows them in whatever language the visitor has; only a locale's own labels, which the page merges into `config.i18n`, win over them. Visitors of a locale without those labels read the default locale's text, not their own language (so do visitors of languages the project does not list). `remember` has no API field: without it, they see the widget's own text for the checkbox beside your labels.",
-        "Set the label in that locale's `[kmsi]` (the page puts it in `config.i18n` for that language), or remove it from the default locale's `[kmsi]`, so that every language gets the widget's own translation.",
-    ),
-    rule(
-        "K002",
-        Warning,
-        true,
+        "Set the label in that locale's `[kmsi]` (the page puts it in `config.i18n` for that language), or remove it from the default locale's `[kmsi]`, so that every language gets the widget's own translation.";
+    K002: Warning, true,
         "label too long",
         "A KMSI label is longer than the widget shows well: title 60, subtitle 160, accept/reject/remember 40 characters.",
         "The prompt is a narrow card: long labels wrap into several lines and push the buttons off small screens.",
-        "Shorten the label.",
-    ),
-    rule(
-        "K003",
-        Warning,
-        true,
+        "Shorten the label.";
+    K003: Warning, true,
         "markup in a label",
         "A label holds HTML markup or an entity (`<b>`, `&amp;`).",
         "The widget shows labels as text: the markup appears literally.",
-        "Write plain text.",
-    ),
-    rule(
-        "K004",
-        Error,
-        false,
+        "Write plain text.";
+    K004: Error, false,
         "4-byte UTF-8 bound for Okta",
         "A label, customization or the page holds a character outside the Basic Multilingual Plane (emoji and some CJK).",
         "Okta's API refuses 4-byte UTF-8: the deploy fails.",
-        "Remove the character; in HTML an entity such as `&#x1F600;` reaches the browser without the API seeing 4 bytes.",
-    ),
-    rule(
-        "S001",
-        Error,
-        false,
+        "Remove the character; in HTML an entity such as `&#x1F600;` reaches the browser without the API seeing 4 bytes.";
+    S001: Error, false,
         "a secret in a page or in the project",
         "Something that looks like an Okta API token (`SSWS …`, a 42-character `00…` token), a private key or a client secret is in a page, or anywhere in the project's files: signin-pages.toml, a locale file, any file under templates/ (rendered or not, Tera comments included) or a text file under static/. A secret a page shows is reported once, where it is written (a template line, or the variable's value in signin-pages.toml or a locale file).",
         "The sign-in page is public: anyone can read the secret and act as your org or app. A secret no page shows is still in the repository and its history, readable by everyone who can clone it: it is as leaked, so it is an error too. Output never repeats a secret: messages show its first four characters and its length, and the source line under a finding shows it masked.",
-        "Remove it and revoke it in Okta (rotate the key or client secret); pages never need secrets, and the project keeps none: tokens come from an environment variable (`token_env`), keys from a `private_key_file` that git ignores, or `private_key_env`.",
-    ),
-];
-
-pub fn find(code: &str) -> Option<&'static Rule> {
-    let code = code.to_ascii_uppercase();
-    RULES.iter().find(|r| r.code == code)
+        "Remove it and revoke it in Okta (rotate the key or client secret); pages never need secrets, and the project keeps none: tokens come from an environment variable (`token_env`), keys from a `private_key_file` that git ignores, or `private_key_env`.";
 }
 
 /// The text `signin-pages explain CODE` prints.
-pub fn explain(rule: &Rule) -> String {
-    let allow = if rule.allowable {
+pub fn explain(rule: Rule) -> String {
+    let allow = if rule.allowable() {
         format!(
             "Tune it in signin-pages.toml: `[check] allow = [\"{}\"]` silences it, `deny` makes it an error.",
-            rule.code
+            rule.code()
         )
     } else {
         "It cannot be allowed: the build cannot proceed, or Okta would refuse the request."
@@ -408,11 +310,11 @@ pub fn explain(rule: &Rule) -> String {
     };
     format!(
         "{code}: {title} ({sev} by default)\n\nWhat it catches\n  {what}\n\nWhy it matters\n  {why}\n\nHow to fix it\n  {fix}\n\n{allow}\n",
-        code = rule.code,
-        title = rule.title,
-        sev = rule.severity.as_str(),
-        what = rule.what,
-        why = rule.why,
-        fix = rule.fix,
+        code = rule.code(),
+        title = rule.title(),
+        sev = rule.severity().as_str(),
+        what = rule.what(),
+        why = rule.why(),
+        fix = rule.fix(),
     )
 }
