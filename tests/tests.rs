@@ -13,6 +13,7 @@ mod corpus;
 mod fake_okta;
 mod init;
 mod kmsi;
+mod layers;
 mod origin;
 mod pipes;
 mod properties;
