@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use crate::check;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::parallel;
 use crate::payload::{self, Customizations, ErrorPageBody, PostAuthPrompt, SignInPageBody};
 use crate::plan::{self, Filter, Target};
 use crate::project::{self, ERROR_TEMPLATE, Project, SIGN_IN_TEMPLATE};
@@ -132,46 +133,19 @@ fn render_all(
     let shared = SharedContext::new(project);
     let prompt = PostAuthPrompt::from_project(project);
     let checked = CheckCache::default();
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(targets.len().max(1));
-    let mut slots: Vec<Option<(Option<TargetOutput>, Diagnostics)>> = vec![None; targets.len()];
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= targets.len() {
-                            break;
-                        }
-                        mine.push((
-                            i,
-                            render_target(project, engine, &shared, &prompt, &checked, targets[i]),
-                        ));
-                        done.fetch_add(1, Ordering::Relaxed);
-                    }
-                    mine
-                })
-            })
-            .collect();
-        if options.progress && targets.len() > 1 {
-            draw_progress(&done, targets.len(), || {
-                workers.iter().all(|w| w.is_finished())
-            });
-        }
-        for w in workers {
-            for (i, r) in w.join().expect("render workers do not panic") {
-                slots[i] = Some(r);
+    let results = parallel::map(
+        targets,
+        parallel::cores(),
+        |t| render_target(project, engine, &shared, &prompt, &checked, *t),
+        |done, finished| {
+            if options.progress && targets.len() > 1 {
+                draw_progress(done, targets.len(), finished);
             }
-        }
-    });
+        },
+    );
     let mut outputs = Vec::with_capacity(targets.len());
     let mut diags = Diagnostics::new();
-    for (out, d) in slots.into_iter().flatten() {
+    for (out, d) in results {
         diags.extend(d);
         outputs.extend(out);
     }
@@ -179,7 +153,7 @@ fn render_all(
 }
 
 /// A one-line bar on stderr, shown only when a build takes longer than a blink.
-fn draw_progress(done: &AtomicUsize, total: usize, finished: impl Fn() -> bool) {
+fn draw_progress(done: &AtomicUsize, total: usize, finished: &dyn Fn() -> bool) {
     let start = Instant::now();
     let mut drawn = false;
     let mut err = std::io::stderr();

@@ -27,6 +27,7 @@ pub mod emit;
 pub mod kmsi;
 pub mod okta;
 pub mod okta_tags;
+pub mod parallel;
 pub mod payload;
 pub mod plan;
 pub mod preview;

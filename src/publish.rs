@@ -5,8 +5,6 @@
 //! answer with what was sent. `--publish` sends the payload whose hash was recorded
 //! when it went to preview. Brands go out in parallel, a few at a time.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use serde_json::Value;
 
 use crate::compile::{Compiled, TargetOutput};
@@ -83,34 +81,7 @@ pub fn resolve_brands<'a>(
 
 /// Run `f` over `items` on up to [`PARALLEL`] threads; results in input order.
 pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let next = AtomicUsize::new(0);
-    let mut slots: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (0..PARALLEL.min(items.len().max(1)))
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= items.len() {
-                            break;
-                        }
-                        mine.push((i, f(&items[i])));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        for w in workers {
-            for (i, r) in w.join().expect("deploy workers do not panic") {
-                slots[i] = Some(r);
-            }
-        }
-    });
-    slots
-        .into_iter()
-        .map(|r| r.expect("every item ran"))
-        .collect()
+    crate::parallel::map(items, PARALLEL, f, |_, _| {})
 }
 
 /// Deploy every target of one environment.

@@ -12,7 +12,15 @@ use crate::support::repo;
 /// Bottom to top. A module may use modules of lower layers (and itself).
 const LAYERS: &[&[&str]] = &[
     // Foundations: no knowledge of Okta or of the project.
-    &["out", "redact", "source", "duration", "okta_tags", "budget"],
+    &[
+        "out",
+        "redact",
+        "source",
+        "duration",
+        "okta_tags",
+        "budget",
+        "parallel",
+    ],
     &["diag"],
     // The Management API (a leaf: see OKTA_MAY_USE), safe file writes, the starter files.
     &["okta", "write", "starter"],
