@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::csp::Report;
-use super::{percent_decode, percent_encode};
+use super::url::{percent_decode, percent_encode};
 use crate::check::page::locate_in_sources;
 use crate::compile::{self, compile};
 use crate::config::{Csp, WidgetGeneration};
