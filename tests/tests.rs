@@ -22,5 +22,6 @@ mod reliability;
 mod schema;
 mod serve;
 mod snapshots;
+mod source_shape;
 mod templates;
 mod writes;

@@ -1,7 +1,7 @@
 //! Where each string of the project's TOML files is written: every value of
 //! `signin-pages.toml` and the locale files, with its span and the part of the project
 //! it belongs to. A finding in a rendered page whose text came from a variable points at
-//! the variable, not only at the page (`crate::check` looks the text up here).
+//! the variable, not only at the page (the checks look the text up here).
 
 use std::ops::Range;
 use std::sync::Arc;

@@ -5,7 +5,8 @@
 //!
 //! Here: the validated settings and the ranges their values must fall in (ours, from
 //! what Okta documents; see docs/configuration.md). The keys as written are in `raw`,
-//! their checks and the merge in `validate`. Applying them to an org is `crate::kmsi`'s.
+//! their checks and the merge in `validate`. Applying them to an org is the `kmsi`
+//! command's, not this module's.
 
 mod raw;
 mod validate;
