@@ -23,4 +23,5 @@ mod schema;
 mod serve;
 mod snapshots;
 mod templates;
+mod widget_data;
 mod writes;
