@@ -38,6 +38,7 @@ pub mod remote;
 pub mod render;
 pub mod source;
 pub mod starter;
+pub mod widget;
 pub mod write;
 
 use std::process::ExitCode;

@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     ],
     &["diag"],
     // The Management API (a leaf: see OKTA_MAY_USE), safe file writes, the starter files.
-    &["okta", "write", "starter"],
+    &["okta", "write", "starter", "widget"],
     // The pipeline, in the order data flows through it.
     &["config"],
     &["project"],

@@ -24,4 +24,5 @@ mod serve;
 mod snapshots;
 mod source_shape;
 mod templates;
+mod widget_data;
 mod writes;

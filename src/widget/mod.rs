@@ -1,0 +1,197 @@
+//! What signin-pages knows about the Okta Sign-In Widget, without its code.
+//!
+//! The widget (`@okta/okta-signin-widget` on npm) is under Okta's licence, so none of it
+//! is here; facts derived from its published packages are: the keys of its strings and
+//! the languages it ships, the design tokens Gen3 reads (name, kind of value, default),
+//! the colour pairs it draws text on, and the CSS classes of each generation. They live
+//! in `data/widget/<version>.json` (written by `scripts/widget-facts.mjs`, described in
+//! `data/widget/README.md`), are embedded in the binary, and are parsed once, on first
+//! use. [`resolve`] turns a page's `widgetVersion` (`*`, `^7`, `7`, `7.13`) into the
+//! facts of the newest known version it allows.
+//!
+//! This module knows nothing of the pipeline: checks read it, it reads no project.
+
+mod data;
+mod facts;
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+pub use facts::{ContrastPair, Css, Facts, IdFact, Side, Token, TokenKind, Version, language_tag};
+
+/// Every known version's facts, oldest first.
+pub struct Widget {
+    versions: Vec<Facts>,
+}
+
+/// Fields a data file may share with an older version's file (`LIST_FIELDS` and
+/// `VALUE_FIELDS` in scripts/widget-facts.mjs): `{"from": "7.44.3", "add": [..],
+/// "remove": [..]}` for a sorted list, `{"from": "7.44.3"}` for any other value.
+const LIST_FIELDS: &[&str] = &[
+    "/i18n/languages",
+    "/i18n/keys",
+    "/i18n/country_codes",
+    "/css/gen2_only",
+    "/css/shared",
+    "/css/gen3_only",
+];
+const VALUE_FIELDS: &[&str] = &["/tokens", "/contrast_pairs", "/css/ids"];
+
+impl Widget {
+    /// The embedded facts, parsed on first use.
+    pub fn known() -> &'static Widget {
+        static WIDGET: OnceLock<Widget> = OnceLock::new();
+        WIDGET.get_or_init(|| {
+            let (versions, _errors) = load(data::FILES);
+            Widget { versions }
+        })
+    }
+
+    /// The newest known version a `widgetVersion` allows: `*` (any), `^7` and `7` (any
+    /// 7.x), `7.13` (any 7.13.x), or an exact `7.13.1`. `None` for a version nothing is
+    /// known of (`6`, `7.22`, `8`) and for a form Okta refuses.
+    pub fn resolve(&self, spec: &str) -> Option<&Facts> {
+        let spec = spec.trim();
+        let wanted: Box<dyn Fn(Version) -> bool> = if spec == "*" {
+            Box::new(|_| true)
+        } else if let Some(major) = spec.strip_prefix('^') {
+            let major = facts::number(major)?;
+            Box::new(move |v| v.major == major)
+        } else {
+            let parts: Vec<&str> = spec.split('.').collect();
+            match parts[..] {
+                [major] => {
+                    let major = facts::number(major)?;
+                    Box::new(move |v| v.major == major)
+                }
+                [major, minor] => {
+                    let (major, minor) = (facts::number(major)?, facts::number(minor)?);
+                    Box::new(move |v| v.major == major && v.minor == minor)
+                }
+                _ => {
+                    let exact = Version::parse(spec)?;
+                    Box::new(move |v| v == exact)
+                }
+            }
+        };
+        self.versions.iter().rev().find(|f| wanted(f.version()))
+    }
+
+    /// Every known version, oldest first.
+    pub fn versions(&self) -> &[Facts] {
+        &self.versions
+    }
+
+    /// The facts of exactly `version`.
+    pub fn get(&self, version: Version) -> Option<&Facts> {
+        self.versions.iter().find(|f| f.version() == version)
+    }
+}
+
+/// [`Widget::resolve`] over the embedded facts.
+pub fn resolve(spec: &str) -> Option<&'static Facts> {
+    Widget::known().resolve(spec)
+}
+
+/// Parses data files given oldest first, expanding the fields each shares with an older
+/// one. A file that does not parse is left out and reported (`version: what`); the
+/// embedded files are checked by the tests, so at run time that list is empty.
+pub fn load(files: &[(&str, &str)]) -> (Vec<Facts>, Vec<String>) {
+    let mut expanded: Vec<(String, Value)> = Vec::new();
+    let mut versions = Vec::new();
+    let mut errors = Vec::new();
+    for (name, text) in files {
+        let result = serde_json::from_str::<Value>(text)
+            .map_err(|e| e.to_string())
+            .and_then(|v| expand(v, &expanded))
+            .and_then(|v| {
+                let facts = serde_json::from_value::<facts::Raw>(v.clone())
+                    .map_err(|e| e.to_string())?
+                    .into_facts()?;
+                if facts.version().to_string() != *name {
+                    return Err(format!("the file says it is {}", facts.version()));
+                }
+                Ok((v, facts))
+            });
+        match result {
+            Ok((value, facts)) => {
+                expanded.push(((*name).to_string(), value));
+                versions.push(facts);
+            }
+            Err(e) => errors.push(format!("{name}: {e}")),
+        }
+    }
+    versions.sort_by_key(Facts::version);
+    (versions, errors)
+}
+
+/// Replaces every shared field of `file` by the value it refers to in an older,
+/// already expanded file.
+fn expand(mut file: Value, older: &[(String, Value)]) -> Result<Value, String> {
+    let version = file
+        .get("version")
+        .and_then(Value::as_str)
+        .and_then(Version::parse)
+        .ok_or("no version")?;
+    for (list, field) in LIST_FIELDS
+        .iter()
+        .map(|f| (true, f))
+        .chain(VALUE_FIELDS.iter().map(|f| (false, f)))
+    {
+        let Some(slot) = file.pointer_mut(field) else {
+            continue;
+        };
+        let Some(from) = reference(slot) else {
+            continue;
+        };
+        let base = Version::parse(&from)
+            .filter(|b| *b < version)
+            .and_then(|_| older.iter().find(|(n, _)| *n == from))
+            .ok_or_else(|| format!("{field} refers to {from}, no older data file"))?;
+        let mut value = base
+            .1
+            .pointer(field)
+            .cloned()
+            .ok_or_else(|| format!("{from} has no {field}"))?;
+        if list {
+            let strings = |v: Option<&Value>| -> Result<Vec<String>, String> {
+                match v {
+                    None => Ok(Vec::new()),
+                    Some(v) => serde_json::from_value(v.clone()).map_err(|e| e.to_string()),
+                }
+            };
+            let remove = strings(slot.get("remove"))?;
+            let mut items: Vec<String> = strings(Some(&value))?
+                .into_iter()
+                .filter(|x| !remove.contains(x))
+                .chain(strings(slot.get("add"))?)
+                .collect();
+            items.sort();
+            items.dedup();
+            value = Value::from(items);
+        }
+        *slot = value;
+    }
+    Ok(file)
+}
+
+/// `Some("7.44.3")` for `{"from": "7.44.3", …}`: a shared field.
+fn reference(v: &Value) -> Option<String> {
+    let obj = v.as_object()?;
+    let from = obj.get("from")?.as_str()?;
+    obj.keys()
+        .all(|k| matches!(k.as_str(), "from" | "add" | "remove"))
+        .then(|| from.to_string())
+}
+
+/// The embedded files' names, oldest first (for the test that keeps them in step with
+/// `data/widget/`), and whether each loads.
+pub fn embedded() -> (Vec<&'static str>, Vec<String>) {
+    let names = data::FILES.iter().map(|(n, _)| *n).collect();
+    let (_, errors) = load(data::FILES);
+    (names, errors)
+}
+
+#[cfg(test)]
+mod tests;
