@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use signin_pages::preview::{Options, Preview};
 
+use crate::support::http::{self, Reply};
 use crate::support::*;
 
 /// How long a reload may take here (a slow CI machine; the goal is far below).
@@ -56,7 +57,7 @@ impl Serve {
     }
 
     fn get(&self, path: &str) -> Reply {
-        http(self.addr, "GET", path, b"")
+        http::get(self.addr, path)
     }
 
     fn events(&self) -> Events {
@@ -85,21 +86,6 @@ impl Drop for Serve {
     }
 }
 
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 fn http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
     http_as(addr, &format!("Host: {addr}\r\n"), method, path, body)
 }
@@ -112,45 +98,7 @@ fn http_as(addr: SocketAddr, host: &str, method: &str, path: &str, body: &[u8]) 
     )
     .into_bytes();
     request.extend_from_slice(body);
-    raw(addr, &request)
-}
-
-/// Send `request` as it is and read the reply (the server may answer before it has
-/// read all of it).
-fn raw(addr: SocketAddr, request: &[u8]) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let _ = s.write_all(request);
-    let mut raw = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        match s.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => raw.extend_from_slice(&chunk[..n]),
-            Err(e) if raw.is_empty() => panic!("no reply: {e}"),
-            Err(_) => break,
-        }
-    }
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: body.to_string(),
-    }
+    http::send(addr, &request)
 }
 
 /// A client of `/__preview/events`.
@@ -881,7 +829,7 @@ fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
         let request = format!(
             "POST /__preview/csp-report HTTP/1.1\r\n{host}Content-Length: {length}\r\n\r\n{{}}"
         );
-        let r = raw(s.addr, request.as_bytes());
+        let r = http::send(s.addr, request.as_bytes());
         assert_eq!(r.status, 413, "{length}: {}", r.body);
         assert_eq!(s.get("/").status, 200, "still serving after {length}");
     }
@@ -889,7 +837,7 @@ fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
     let chunked = format!(
         "POST /__preview/csp-report HTTP/1.1\r\n{host}Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n"
     );
-    assert_eq!(raw(s.addr, chunked.as_bytes()).status, 411);
+    assert_eq!(http::send(s.addr, chunked.as_bytes()).status, 411);
     // Too many header fields, and one too long.
     let many = format!(
         "GET / HTTP/1.1\r\n{host}{}\r\n",
@@ -897,13 +845,13 @@ fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
             .map(|i| format!("X-{i}: y\r\n"))
             .collect::<String>()
     );
-    let r = raw(s.addr, many.as_bytes());
+    let r = http::send(s.addr, many.as_bytes());
     assert_eq!(r.status, 431, "{}", r.body);
     let long = format!(
         "GET / HTTP/1.1\r\n{host}Cookie: {}\r\n\r\n",
         "c".repeat(200 * 1024)
     );
-    let r = raw(s.addr, long.as_bytes());
+    let r = http::send(s.addr, long.as_bytes());
     assert_eq!(r.status, 431, "{}", r.body);
     assert!(r.body.contains("64 KiB"), "{}", r.body);
     // What a browser sends still passes, with a reply that closes the connection.
@@ -912,7 +860,7 @@ fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
         "c".repeat(4000),
         (0..40).map(|i| format!("X-{i}: y\r\n")).collect::<String>()
     );
-    let r = raw(s.addr, normal.as_bytes());
+    let r = http::send(s.addr, normal.as_bytes());
     assert_eq!(r.status, 200);
     assert_eq!(r.header("Connection"), Some("close"));
     let err = s.stop();
