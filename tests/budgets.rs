@@ -7,9 +7,6 @@
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use signin_pages::preview::{Options, Preview};
-
-use crate::support::http;
 use crate::support::*;
 
 /// Long enough for any budget here to have run out many times over: a command still
@@ -126,15 +123,7 @@ fn render_budgets_in_the_project_file_are_checked() {
 #[test]
 fn the_preview_shows_a_runaway_template_and_renders_the_next_save() {
     let p = project("[render]\ntime_budget = \"300ms\"\n", SILENT_LOOPS);
-    let preview = Preview::start(
-        p.path(),
-        Options {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            quiet: true,
-            ..Options::default()
-        },
-    )
-    .expect("serve starts");
+    let preview = preview::start(p.path());
     let addr = preview.addr();
     let page = http::get(addr, "/prod/B/sign-in").body;
     assert!(page.contains("T006"), "the error is on the page: {page}");

@@ -7,9 +7,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use signin_pages::preview::{Options, Preview};
-
-use crate::support::http::{self, Reply};
+use crate::support::http::Reply;
+use crate::support::preview::Events;
 use crate::support::*;
 
 /// How long a reload may take here (a slow CI machine; the goal is far below).
@@ -99,55 +98,6 @@ fn http_as(addr: SocketAddr, host: &str, method: &str, path: &str, body: &[u8]) 
     .into_bytes();
     request.extend_from_slice(body);
     http::send(addr, &request)
-}
-
-/// A client of `/__preview/events`.
-struct Events {
-    stream: TcpStream,
-    buf: String,
-}
-
-impl Events {
-    fn open(addr: SocketAddr) -> Events {
-        let mut stream = TcpStream::connect(addr).unwrap();
-        write!(
-            stream,
-            "GET /__preview/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
-        let mut e = Events {
-            stream,
-            buf: String::new(),
-        };
-        assert!(e.next("hello", RELOAD).is_some(), "no hello event");
-        e
-    }
-
-    /// The data of the next `event` within `timeout`.
-    fn next(&mut self, event: &str, timeout: Duration) -> Option<String> {
-        let deadline = Instant::now() + timeout;
-        let marker = format!("event: {event}\ndata: ");
-        loop {
-            if let Some(i) = self.buf.find(&marker) {
-                let rest = &self.buf[i + marker.len()..];
-                if let Some(end) = rest.find("\n\n") {
-                    let data = rest[..end].to_string();
-                    self.buf = rest[end..].to_string();
-                    return Some(data);
-                }
-            }
-            let left = deadline.checked_duration_since(Instant::now())?;
-            self.stream
-                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
-                .unwrap();
-            let mut chunk = [0u8; 4096];
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return None,
-                Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
-                Err(_) => return None,
-            }
-        }
-    }
 }
 
 /// `(nonce attribute or None)` of every `<script>` without `src` and every `<style>`.
@@ -546,15 +496,7 @@ fn static_files_are_served_and_nothing_outside_them() {
 #[test]
 fn a_slow_client_does_not_hold_up_the_others_and_shutdown_is_clean() {
     let p = Project::starter();
-    let preview = Preview::start(
-        p.path(),
-        Options {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            quiet: true,
-            ..Options::default()
-        },
-    )
-    .unwrap();
+    let preview = preview::start(p.path());
     let addr = preview.addr();
     // A client that sends half a request and waits, and event streams nobody reads.
     let mut half = TcpStream::connect(addr).unwrap();

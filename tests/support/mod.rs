@@ -1,12 +1,18 @@
-//! Test helpers: scratch projects on disk and a way to run the real binary on them.
+//! Test helpers: scratch projects on disk and a way to run the real binary on them
+//! (README.md beside this file says what each helper is for).
 
 #![allow(dead_code)]
 
 pub mod fake_okta;
 pub mod http;
+pub mod preview;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use fake_okta::DEFAULT_TOKEN;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_signin-pages");
 
@@ -57,6 +63,22 @@ org_url = "https://t.okta.com"
 [[brands]]
 name = "B"
 "#;
+
+/// A sign-in page that signs in through the widget, with the brand's name in it (so that
+/// every brand's page differs): what the tests publish to the fake org.
+pub const WIDGET_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>{{pageTitle}}</title>\n{{{SignInWidgetResources}}}\n</head>\n<body>\n<div id=\"okta-login-container\"></div>\n{{{OktaUtil}}}\n<script nonce=\"{{nonceValue}}\">\nvar config = OktaUtil.getSignInWidgetConfig();\nnew OktaSignIn(config).renderEl({ el: '#okta-login-container' }, OktaUtil.completeLogin);\n</script>\n<p>{{ brand.name }}</p>\n</body>\n</html>\n";
+
+/// A signin-pages.toml whose one environment, `prod`, is the org at `org_url`, with the
+/// widget `^7` (G3) and `brands`.
+pub fn org_toml(org_url: &str, brands: &[&str]) -> String {
+    let mut toml = format!(
+        "[project]\nname = \"t\"\n[widget]\nversion = \"^7\"\ngeneration = \"G3\"\n[environments.prod]\norg_url = \"{org_url}\"\n"
+    );
+    for b in brands {
+        toml.push_str(&format!("[[brands]]\nname = \"{b}\"\n"));
+    }
+    toml
+}
 
 impl Project {
     pub fn empty() -> Self {
@@ -110,6 +132,20 @@ impl Project {
         self.path().join(rel).exists()
     }
 
+    /// What `.signin-pages/backups/<env>/<of>/` holds (`of`: a brand's folder, or
+    /// `policies`), oldest first; none when the folder is missing.
+    pub fn backups(&self, env: &str, of: &str) -> Vec<Value> {
+        let dir = self.path().join(".signin-pages/backups").join(env).join(of);
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .map(|f| serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap())
+            .collect()
+    }
+
     /// Run the binary with `--project <dir>` appended, colour off.
     pub fn run(&self, args: &[&str]) -> Output {
         Command::new(BIN)
@@ -123,6 +159,32 @@ impl Project {
             .output()
             .expect("run signin-pages")
     }
+}
+
+/// The binary on `p` against a fake org (`FakeOkta`): `args`, then `--project` and
+/// colour off; the fake's API token and none of the developer's `OKTA_CLIENT_*`
+/// variables; quick retries (20 ms base) and a 1.5 s request timeout. A test that wants
+/// other timings or variables sets them with `.env(…)` before it runs the command.
+pub fn command_with_token(p: &Project, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .arg("--project")
+        .arg(p.path())
+        .arg("--color")
+        .arg("never")
+        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .env_remove("OKTA_CLIENT_ORGURL")
+        .env("SIGNIN_PAGES_RETRY_BASE_MS", "20")
+        .env("SIGNIN_PAGES_TIMEOUT_MS", "1500");
+    c
+}
+
+/// `command_with_token`, run to the end.
+pub fn run_with_token(p: &Project, args: &[&str]) -> Output {
+    command_with_token(p, args)
+        .output()
+        .expect("run signin-pages")
 }
 
 pub fn copy_tree(from: &Path, to: &Path) {
@@ -144,6 +206,11 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// stdout, then stderr: for assertions that do not care which one says it.
+pub fn all(o: &Output) -> String {
+    format!("{}{}", stdout(o), stderr(o))
 }
 
 pub fn code(o: &Output) -> i32 {

@@ -46,6 +46,15 @@ impl FakeOkta {
         id
     }
 
+    /// Adds the org's default brand, "Default", then a brand for each of `names`.
+    pub fn with_brands(self, names: &[&str]) -> FakeOkta {
+        self.add_brand("Default", true);
+        for name in names {
+            self.add_brand(name, false);
+        }
+        self
+    }
+
     /// The id of the (first) brand with this name.
     pub fn brand_id(&self, name: &str) -> Option<String> {
         self.org()
