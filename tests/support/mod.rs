@@ -6,6 +6,12 @@
 pub mod fake_okta;
 pub mod http;
 pub mod preview;
+/// The helpers' own tests. (`benches/ratelimit.rs` includes this folder too, and
+/// `cargo clippy --all-targets` builds it with `--cfg test` but no test harness: the tests
+/// vanish there, and their imports would be reported unused.)
+#[cfg(test)]
+#[allow(unused_imports)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -21,14 +27,39 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared` beside the repository (Okta's spec, default page, real-world corpus).
+/// The shared folder: Okta's spec and default page, the real-world corpus. It is
+/// `$SIGNIN_PAGES_SHARED` when set, else `../shared` beside the repository (beside its
+/// main checkout, when this is a linked `git worktree`). A test that needs it and finds
+/// none fails saying where it looked and how to point it there.
 pub fn shared() -> PathBuf {
-    let local = repo().join("../shared");
-    if local.is_dir() {
-        local
-    } else {
-        PathBuf::from("/work/shared")
+    let tried: Vec<PathBuf> = match std::env::var_os("SIGNIN_PAGES_SHARED") {
+        Some(dir) => vec![PathBuf::from(dir)],
+        None => std::iter::once(repo())
+            .chain(main_checkout())
+            .map(|r| r.join("../shared"))
+            .collect(),
+    };
+    if let Some(dir) = tried.iter().find(|d| d.is_dir()) {
+        return dir.clone();
     }
+    let tried: Vec<String> = tried.iter().map(|d| d.display().to_string()).collect();
+    panic!(
+        "this test needs the shared folder (Okta's spec and default page, the real-world \
+         corpus) and found no folder at {}: put it beside the repository as `../shared`, \
+         or set SIGNIN_PAGES_SHARED to where it is",
+        tried.join(" or ")
+    );
+}
+
+/// The main checkout when the repository is a linked `git worktree`: its `.git` is then a
+/// file `gitdir: <main>/.git/worktrees/<name>`, and that folder's `commondir` leads back
+/// to `<main>/.git`.
+fn main_checkout() -> Option<PathBuf> {
+    let dot_git = std::fs::read_to_string(repo().join(".git")).ok()?;
+    let gitdir = repo().join(dot_git.strip_prefix("gitdir:")?.trim());
+    let common = std::fs::read_to_string(gitdir.join("commondir")).ok()?;
+    let common = gitdir.join(common.trim()).canonicalize().ok()?;
+    common.parent().map(Path::to_path_buf)
 }
 
 /// The pages of the real-world corpus (`../shared/corpus/real-world/*.html`), sorted.
