@@ -22,7 +22,7 @@ fn org() -> FakeOkta {
 
 fn built_body(p: &Project, brand: &str) -> Value {
     assert_eq!(code(&p.run(&["build"])), 0);
-    serde_json::from_str(&p.read(&format!("dist/prod/{brand}/sign-in.json"))).unwrap()
+    p.read_json(&format!("dist/prod/{brand}/sign-in.json"))
 }
 
 fn puts(okta: &FakeOkta) -> usize {

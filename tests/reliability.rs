@@ -62,7 +62,7 @@ fn run(p: &Project, args: &[&str]) -> Output {
 }
 
 fn built(p: &Project, i: usize) -> Value {
-    serde_json::from_str(&p.read(&format!("dist/prod/{}/sign-in.json", brand(i)))).unwrap()
+    p.read_json(&format!("dist/prod/{}/sign-in.json", brand(i)))
 }
 
 fn content(v: &Option<Value>) -> Value {

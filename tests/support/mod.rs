@@ -159,6 +159,11 @@ impl Project {
         std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
+    /// A JSON file of the project (a built body, a backup …), parsed.
+    pub fn read_json(&self, rel: &str) -> Value {
+        serde_json::from_str(&self.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
     pub fn exists(&self, rel: &str) -> bool {
         self.path().join(rel).exists()
     }
