@@ -14,9 +14,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::fake_okta::{DEFAULT_TOKEN, FakeOkta};
-use support::{BIN, Project};
-
-const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>{{pageTitle}}</title>\n{{{SignInWidgetResources}}}\n</head>\n<body>\n<div id=\"okta-login-container\"></div>\n{{{OktaUtil}}}\n<script nonce=\"{{nonceValue}}\">\nvar config = OktaUtil.getSignInWidgetConfig();\nnew OktaSignIn(config).renderEl({ el: '#okta-login-container' }, OktaUtil.completeLogin);\n</script>\n<p>{{ brand.name }}</p>\n</body>\n</html>\n";
+use support::{BIN, Project, WIDGET_PAGE, org_toml};
 
 fn env_u64(k: &str, d: u64) -> u64 {
     std::env::var(k)
@@ -29,18 +27,11 @@ fn main() {
     let brands = env_u64("BRANDS", 100) as usize;
     let limit = env_u64("LIMIT", 50);
     let window = Duration::from_millis(env_u64("WINDOW_MS", 5000));
-    let okta = FakeOkta::start();
-    okta.add_brand("Default", true);
-    let mut toml = format!(
-        "[project]\nname = \"bench\"\n[widget]\nversion = \"^7\"\ngeneration = \"G3\"\n[environments.prod]\norg_url = \"{}\"\n",
-        okta.url()
-    );
-    for i in 0..brands {
-        okta.add_brand(&format!("Brand{i:03}"), false);
-        toml.push_str(&format!("[[brands]]\nname = \"Brand{i:03}\"\n"));
-    }
-    let p = Project::with_page(PAGE)
-        .file("signin-pages.toml", toml)
+    let names: Vec<String> = (0..brands).map(|i| format!("Brand{i:03}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let okta = FakeOkta::start().with_brands(&names);
+    let p = Project::with_page(WIDGET_PAGE)
+        .file("signin-pages.toml", org_toml(&okta.url(), &names))
         .file("locales/en.toml", "[kmsi]\ntitle = \"Stay signed in?\"\n");
     okta.rate_limit(limit, window);
     let started = Instant::now();

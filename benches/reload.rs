@@ -13,59 +13,21 @@
 //!
 //! Run with `cargo bench --bench reload`.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use signin_pages::preview::{Options, Preview};
 use signin_pages::starter;
+
+/// The tests' preview helpers: the same start and the same event-stream client.
+#[path = "../tests/support/preview.rs"]
+#[allow(unreachable_pub)]
+mod preview;
+
+use preview::Events;
 
 const GOAL_MS: f64 = 50.0;
 const TIMEOUT: Duration = Duration::from_secs(10);
-
-/// An open `/__preview/events` stream.
-struct Stream {
-    socket: TcpStream,
-    buf: String,
-}
-
-impl Stream {
-    fn open(addr: std::net::SocketAddr) -> Stream {
-        let mut socket = TcpStream::connect(addr).expect("connect to the preview");
-        write!(
-            socket,
-            "GET /__preview/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
-        let mut s = Stream {
-            socket,
-            buf: String::new(),
-        };
-        s.wait("hello").expect("the stream says hello");
-        s
-    }
-
-    /// Wait for the next `event`; the time it took to arrive.
-    fn wait(&mut self, event: &str) -> Option<Duration> {
-        let start = Instant::now();
-        let marker = format!("event: {event}\n");
-        self.socket.set_read_timeout(Some(TIMEOUT)).unwrap();
-        loop {
-            if let Some(i) = self.buf.find(&marker)
-                && let Some(end) = self.buf[i..].find("\n\n")
-            {
-                self.buf.drain(..i + end + 2);
-                return Some(start.elapsed());
-            }
-            let mut chunk = [0u8; 4096];
-            match self.socket.read(&mut chunk) {
-                Ok(0) | Err(_) => return None,
-                Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
-            }
-        }
-    }
-}
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
@@ -83,16 +45,8 @@ fn main() {
     let template = root.join("templates/sign-in.html");
     let original = std::fs::read_to_string(&template).unwrap();
 
-    let preview = Preview::start(
-        root,
-        Options {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            quiet: true,
-            ..Options::default()
-        },
-    )
-    .expect("the preview starts");
-    let mut stream = Stream::open(preview.addr());
+    let preview = preview::start(root);
+    let mut stream = Events::open(preview.addr());
 
     let mut save = |i: usize| -> Duration {
         // A pause between saves, as a person leaves; and the watcher settles.
@@ -101,7 +55,7 @@ fn main() {
         let start = Instant::now();
         write_file(&template, &text);
         stream
-            .wait("reload")
+            .next("reload", TIMEOUT)
             .unwrap_or_else(|| panic!("no reload event for edit {i}"));
         start.elapsed()
     };

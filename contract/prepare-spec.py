@@ -60,16 +60,39 @@ DASH_RE = re.compile(r"^(?P<indent>[ ]*)(?P<dashes>(?:-(?:[ ]+|$))+)(?P<rest>.*)
 BLOCK_SCALAR_RE = re.compile(r"^[|>][-+0-9]*\s*(?:#.*)?$")
 
 
+def shared_candidates(repo):
+    """Where the shared folder may be, as the tests look for it (tests/support/mod.rs):
+    $SIGNIN_PAGES_SHARED when set; else ../shared beside the repository, and beside its
+    main checkout when this is a linked `git worktree`."""
+    env = os.environ.get("SIGNIN_PAGES_SHARED")
+    if env:
+        return [env]
+    roots = [repo]
+    try:
+        with open(os.path.join(repo, ".git")) as f:
+            gitdir = f.read().strip()
+        if gitdir.startswith("gitdir:"):
+            gitdir = os.path.join(repo, gitdir[len("gitdir:"):].strip())
+            with open(os.path.join(gitdir, "commondir")) as f:
+                common = os.path.realpath(os.path.join(gitdir, f.read().strip()))
+            roots.append(os.path.dirname(common))
+    except OSError:
+        pass  # .git is a folder (a main checkout) or absent: only ../shared
+    return [os.path.join(r, "..", "shared") for r in roots]
+
+
 def default_spec():
     here = os.path.dirname(os.path.abspath(__file__))
     repo = os.path.dirname(here)
-    for cand in (
-        os.path.join(repo, "..", "shared", "okta", SPEC_NAME),
-        os.path.join("/work/shared/okta", SPEC_NAME),
-    ):
+    tried = [os.path.normpath(os.path.join(d, "okta", SPEC_NAME)) for d in shared_candidates(repo)]
+    for cand in tried:
         if os.path.isfile(cand):
-            return os.path.normpath(cand)
-    sys.exit("prepare-spec: cannot find %s in ../shared/okta or /work/shared/okta" % SPEC_NAME)
+            return cand
+    sys.exit(
+        "prepare-spec: cannot find Okta's spec at %s: put the shared folder beside the "
+        "repository as ../shared, set SIGNIN_PAGES_SHARED to where it is, or pass --spec "
+        "(CONTRACT_SPEC for contract/run.sh)" % " or ".join(tried)
+    )
 
 
 def unquote(key):

@@ -4,12 +4,8 @@
 //! budget; the preview shows the error and renders the next save. Pages larger than Okta
 //! plausibly takes are O008 (error) and very large ones O009 (warning).
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-use signin_pages::preview::{Options, Preview};
 
 use crate::support::*;
 
@@ -124,33 +120,12 @@ fn render_budgets_in_the_project_file_are_checked() {
     assert!(err.contains("signin-pages.toml:12:17"), "{err}");
 }
 
-fn get(addr: SocketAddr, path: &str) -> String {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    raw
-}
-
 #[test]
 fn the_preview_shows_a_runaway_template_and_renders_the_next_save() {
     let p = project("[render]\ntime_budget = \"300ms\"\n", SILENT_LOOPS);
-    let preview = Preview::start(
-        p.path(),
-        Options {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            quiet: true,
-            ..Options::default()
-        },
-    )
-    .expect("serve starts");
+    let preview = preview::start(p.path());
     let addr = preview.addr();
-    let page = get(addr, "/prod/B/sign-in");
+    let page = http::get(addr, "/prod/B/sign-in").body;
     assert!(page.contains("T006"), "the error is on the page: {page}");
     assert!(page.contains("render time budget"), "{page}");
     // The server answers while the page is broken, and the next save renders.
@@ -159,7 +134,7 @@ fn the_preview_shows_a_runaway_template_and_renders_the_next_save() {
         "<!DOCTYPE html><html><head><title>x</title></head><body><p>fixed now</p></body></html>",
     );
     preview.reload();
-    let page = get(addr, "/prod/B/sign-in");
+    let page = http::get(addr, "/prod/B/sign-in").body;
     assert!(page.contains("fixed now"), "{page}");
     preview.shutdown();
 }

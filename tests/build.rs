@@ -9,8 +9,7 @@ fn okta_default_page_builds_byte_identical() {
     let out = p.run(&["build"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(p.read("dist/prod/B/sign-in.html"), page);
-    let body: serde_json::Value =
-        serde_json::from_str(&p.read("dist/prod/B/sign-in.json")).unwrap();
+    let body: serde_json::Value = p.read_json("dist/prod/B/sign-in.json");
     assert_eq!(body["pageContent"], serde_json::Value::String(page));
 }
 
@@ -111,8 +110,7 @@ fn every_target_gets_its_page_and_body() {
 fn kmsi_labels_reach_the_body_and_every_locale() {
     let p = two_by_two();
     assert_eq!(code(&p.run(&["build"])), 0);
-    let body: serde_json::Value =
-        serde_json::from_str(&p.read("dist/prod/Acme/sign-in.json")).unwrap();
+    let body: serde_json::Value = p.read_json("dist/prod/Acme/sign-in.json");
     let prompt = &body["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"];
     // Set in en.toml:
     assert_eq!(prompt["title"], "Stay?");
@@ -136,15 +134,13 @@ fn kmsi_labels_reach_the_body_and_every_locale() {
 fn customizations_merge_project_then_brand() {
     let p = two_by_two();
     assert_eq!(code(&p.run(&["build"])), 0);
-    let acme: serde_json::Value =
-        serde_json::from_str(&p.read("dist/prod/Acme/sign-in.json")).unwrap();
+    let acme: serde_json::Value = p.read_json("dist/prod/Acme/sign-in.json");
     let wc = &acme["widgetCustomizations"];
     assert_eq!(wc["helpUrl"], "https://acme.example.com/help");
     assert_eq!(wc["helpLabel"], "Help");
     assert_eq!(wc["showUserIdentifier"], false);
     assert_eq!(wc["widgetGeneration"], "G3");
-    let health: serde_json::Value =
-        serde_json::from_str(&p.read("dist/prod/Acme-Health/sign-in.json")).unwrap();
+    let health: serde_json::Value = p.read_json("dist/prod/Acme-Health/sign-in.json");
     assert_eq!(
         health["widgetCustomizations"]["helpUrl"],
         "https://example.com/help"
@@ -269,7 +265,7 @@ fn the_error_page_gets_its_own_body() {
         p.read("dist/prod/B/error.html"),
         "<h1>{{errorSummary}}</h1>{{{errorDescription}}} B\n"
     );
-    let body: serde_json::Value = serde_json::from_str(&p.read("dist/prod/B/error.json")).unwrap();
+    let body: serde_json::Value = p.read_json("dist/prod/B/error.json");
     assert_eq!(
         body.as_object().unwrap().keys().collect::<Vec<_>>(),
         ["pageContent"]

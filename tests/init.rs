@@ -17,8 +17,7 @@ fn the_starter_builds_clean() {
     assert!(page.contains("config.i18n[lang] = Object.assign"));
     // The default locale sets no KMSI labels: nothing goes to Okta, so visitors of every
     // language the project does not translate see the widget's own text in their language.
-    let body: serde_json::Value =
-        serde_json::from_str(&p.read("dist/prod/Example/sign-in.json")).unwrap();
+    let body: serde_json::Value = p.read_json("dist/prod/Example/sign-in.json");
     assert!(
         body["widgetCustomizations"]
             .get("postAuthKeepMeSignedInPrompt")

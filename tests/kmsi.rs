@@ -3,10 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::support::fake_okta::{DEFAULT_TOKEN, FakeOkta, Fault};
+use crate::support::fake_okta::{FakeOkta, Fault};
+use crate::support::run_with_token as run;
 use crate::support::*;
-
-const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>{{pageTitle}}</title>\n{{{SignInWidgetResources}}}\n</head>\n<body>\n<div id=\"okta-login-container\"></div>\n{{{OktaUtil}}}\n<script nonce=\"{{nonceValue}}\">\nvar config = OktaUtil.getSignInWidgetConfig();\nnew OktaSignIn(config).renderEl({ el: '#okta-login-container' }, OktaUtil.completeLogin);\n</script>\n</body>\n</html>\n";
 
 /// Post-authentication KMSI for two of the org's three app sign-in policies.
 const APP: &str = "[kmsi]\npost_auth = \"allowed\"\nprompt_frequency = \"P30D\"\napp_policies = [\"Portal\", \"Kiosk\"]\nrules = \"all\"\n";
@@ -50,34 +49,13 @@ fn org() -> FakeOkta {
 }
 
 fn project(okta: &FakeOkta, kmsi: &str) -> Project {
-    Project::with_page(PAGE).file(
+    Project::with_page(WIDGET_PAGE).file(
         "signin-pages.toml",
         format!(
             "[project]\nname = \"t\"\n\n[environments.prod]\norg_url = \"{}\"\n\n[[brands]]\nname = \"Acme\"\n\n{kmsi}",
             okta.url()
         ),
     )
-}
-
-/// Run with the fake's token and quick retries.
-fn run(p: &Project, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(BIN)
-        .args(args)
-        .arg("--project")
-        .arg(p.path())
-        .arg("--color")
-        .arg("never")
-        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
-        .env_remove("OKTA_CLIENT_TOKEN")
-        .env_remove("OKTA_CLIENT_ORGURL")
-        .env("SIGNIN_PAGES_RETRY_BASE_MS", "20")
-        .env("SIGNIN_PAGES_TIMEOUT_MS", "1500")
-        .output()
-        .expect("run signin-pages")
-}
-
-fn all(out: &std::process::Output) -> String {
-    format!("{}{}", stdout(out), stderr(out))
 }
 
 /// Every write (PUT, POST, DELETE) the fake received: method, path and JSON body.
@@ -107,18 +85,6 @@ fn rule_named(okta: &FakeOkta, policy: &str, rule: &str) -> Value {
 
 fn kmsi_of(okta: &FakeOkta, policy: &str, rule: &str) -> Value {
     rule_named(okta, policy, rule)["actions"]["appSignOn"]["keepMeSignedIn"].clone()
-}
-
-fn policy_backups(p: &Project) -> Vec<Value> {
-    let dir = p.path().join(".signin-pages/backups/prod/policies");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .map(|f| serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap())
-        .collect()
 }
 
 #[test]
@@ -204,7 +170,7 @@ fn plan_apply_then_nothing_left_to_do() {
     );
     assert_eq!(kmsi_of(&okta, "Kiosk", "Kiosk deny"), Value::Null);
     // A backup of each rule changed, with what Okta had.
-    let b = policy_backups(&p);
+    let b = p.backups("prod", "policies");
     assert_eq!(b.len(), 3);
     assert!(b.iter().all(|x| x["run"] == b[0]["run"]), "one run");
     let portal_backup = b.iter().find(|x| x["rule"] == "Portal rule").unwrap();
@@ -343,7 +309,7 @@ fn a_429_mid_run_is_waited_out() {
         );
     }
     // One backup per rule, even though a PUT was answered 429 first.
-    assert_eq!(policy_backups(&p).len(), 3);
+    assert_eq!(p.backups("prod", "policies").len(), 3);
 }
 
 #[test]
@@ -606,7 +572,7 @@ fn unknown_policy_and_rule_names_are_diagnostics_at_their_line() {
 #[test]
 fn named_rules_and_per_environment_overrides() {
     let okta = org();
-    let p = Project::with_page(PAGE).file(
+    let p = Project::with_page(WIDGET_PAGE).file(
         "signin-pages.toml",
         format!(
             "[project]\nname = \"t\"\n\n[kmsi]\npost_auth = \"allowed\"\nprompt_frequency = \"P30D\"\napp_policies = \"all\"\nrules = [\"Portal rule\"]\n\n[environments.dev]\norg_url = \"{0}\"\n\n[environments.dev.kmsi]\nprompt_frequency = \"P1W\"\n\n[environments.prod]\norg_url = \"{0}\"\n\n[[brands]]\nname = \"Acme\"\n",
@@ -679,7 +645,7 @@ fn rollback_restores_the_policy_rules_of_the_last_apply() {
         json!({"postAuth": "NOT_ALLOWED"})
     );
     // What the rollback replaced is backed up too, as a run of its own.
-    let b = policy_backups(&p);
+    let b = p.backups("prod", "policies");
     assert_eq!(b.len(), 6);
     assert_eq!(b.iter().filter(|x| x["run"] == b[5]["run"]).count(), 3);
     assert_eq!(
@@ -809,7 +775,7 @@ fn reset_clears_a_users_sessions() {
 #[test]
 fn pre_auth_is_explained_and_a_hidden_checkbox_is_flagged() {
     let okta = org();
-    let page = PAGE.replace(
+    let page = WIDGET_PAGE.replace(
         "var config = OktaUtil.getSignInWidgetConfig();\n",
         "var config = OktaUtil.getSignInWidgetConfig();\nconfig.features = { showKeepMeSignedIn: false };\n",
     );

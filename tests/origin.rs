@@ -9,50 +9,22 @@ use std::process::Output;
 use crate::support::fake_okta::{DEFAULT_TOKEN, FakeOkta, Fault};
 use crate::support::*;
 
-const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>{{pageTitle}}</title>\n{{{SignInWidgetResources}}}\n</head>\n<body>\n<div id=\"okta-login-container\"></div>\n{{{OktaUtil}}}\n<script nonce=\"{{nonceValue}}\">\nvar config = OktaUtil.getSignInWidgetConfig();\nnew OktaSignIn(config).renderEl({ el: '#okta-login-container' }, OktaUtil.completeLogin);\n</script>\n</body>\n</html>\n";
-
 /// The fake org with the brands Default and Acme.
 fn seeded(okta: FakeOkta) -> FakeOkta {
-    okta.add_brand("Default", true);
-    okta.add_brand("Acme", false);
-    okta
+    okta.with_brands(&["Acme"])
 }
 
 /// A project whose `prod` environment is `org`, with the brand Acme.
 fn project(org: &FakeOkta) -> Project {
-    Project::with_page(PAGE).file(
-        "signin-pages.toml",
-        format!(
-            "[project]\nname = \"t\"\n[widget]\nversion = \"^7\"\ngeneration = \"G3\"\n[environments.prod]\norg_url = \"{}\"\n[[brands]]\nname = \"Acme\"\n",
-            org.url()
-        ),
-    )
+    Project::with_page(WIDGET_PAGE).file("signin-pages.toml", org_toml(&org.url(), &["Acme"]))
 }
 
-/// `diff --env prod` with the fake's token and quick retries.
+/// `diff --env prod -vv` with the fake's token and quick retries.
 fn diff(p: &Project) -> Output {
-    std::process::Command::new(BIN)
-        .args([
-            "diff",
-            "--env",
-            "prod",
-            "-vv",
-            "--color",
-            "never",
-            "--project",
-        ])
-        .arg(p.path())
-        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
-        .env_remove("OKTA_CLIENT_TOKEN")
-        .env_remove("OKTA_CLIENT_ORGURL")
-        .env("SIGNIN_PAGES_RETRY_BASE_MS", "20")
+    command_with_token(p, &["diff", "--env", "prod", "-vv"])
         .env("SIGNIN_PAGES_TIMEOUT_MS", "5000")
         .output()
         .expect("run signin-pages")
-}
-
-fn all(out: &Output) -> String {
-    format!("{}{}", stdout(out), stderr(out))
 }
 
 /// Two listeners on 127.0.0.1: one on a port P, the other on a port whose decimal
@@ -296,14 +268,7 @@ fn a_redirect_without_a_location_is_not_a_success() {
         ("PUT", "/pages/sign-in/preview"),
         Fault::Status(302, serde_json::json!({})),
     );
-    let out = std::process::Command::new(BIN)
-        .args(["deploy", "--env", "prod", "--preview", "--project"])
-        .arg(p.path())
-        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
-        .env_remove("OKTA_CLIENT_TOKEN")
-        .env_remove("OKTA_CLIENT_ORGURL")
-        .output()
-        .unwrap();
+    let out = run_with_token(&p, &["deploy", "--env", "prod", "--preview"]);
     let text = all(&out);
     assert_eq!(code(&out), 1, "{text}");
     assert!(text.contains("Okta answered 302"), "{text}");
@@ -320,11 +285,7 @@ fn an_org_url_from_the_environment_is_checked_and_never_echoed() {
         p.read("signin-pages.toml")
             .replace(&format!("org_url = \"{}\"\n", org.url()), ""),
     );
-    let out = std::process::Command::new(BIN)
-        .args(["diff", "--env", "prod", "--project"])
-        .arg(p.path())
-        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
-        .env_remove("OKTA_CLIENT_TOKEN")
+    let out = command_with_token(&p, &["diff", "--env", "prod"])
         .env(
             "OKTA_CLIENT_ORGURL",
             "https://00secretINuserinfo@acme.okta.com",

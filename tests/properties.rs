@@ -50,112 +50,11 @@ proptest! {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// One harness per `cargo fuzz` target (fuzz/fuzz_targets/*.rs does the same on nightly):
-// property tests feed them generated text on stable, and `fuzz_regressions_replay`
-// feeds them every crash the fuzzers found (fuzz/regressions/<target>/*).
-
-mod harness {
-    use std::path::Path;
-    use std::sync::{Arc, OnceLock};
-
-    use signin_pages::check;
-    use signin_pages::check::page::stub;
-    use signin_pages::config;
-    use signin_pages::diag::{ColorChoice, Diagnostics, render_human};
-    use signin_pages::okta_tags::{CLOSE, OPEN, find_reserved, find_tags, mask, unmask};
-    use signin_pages::payload::{Customizations, PostAuthPrompt, SignInPageBody};
-    use signin_pages::project::{self, Project};
-    use signin_pages::render::Engine;
-    use signin_pages::render::context::SharedContext;
-    use signin_pages::source::SourceFile;
-
-    fn acme() -> &'static Project {
-        static P: OnceLock<Project> = OnceLock::new();
-        P.get_or_init(|| {
-            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-            project::load(&root, &mut Diagnostics::new()).expect("examples/acme loads")
-        })
-    }
-
-    fn render_diags(diags: impl IntoIterator<Item = signin_pages::diag::Diagnostic>) {
-        let diags: Diagnostics = diags.into_iter().collect();
-        let _ = render_human(&diags, ColorChoice::Never);
-    }
-
-    /// fuzz_targets/okta_tags.rs
-    pub(super) fn okta_tags(s: &str) {
-        match mask(s) {
-            Ok(m) => {
-                assert_eq!(m.len(), s.len());
-                assert_eq!(unmask(m), s);
-            }
-            Err(r) => {
-                let b = s.as_bytes()[r.offset];
-                assert!(b == OPEN || b == CLOSE);
-                assert_eq!(find_reserved(s), Some(r));
-            }
-        }
-        for known_only in [true, false] {
-            for t in find_tags(s, known_only) {
-                assert!(s.get(t.range.clone()).is_some(), "tag range {:?}", t.range);
-            }
-        }
-        assert_eq!(stub(s).len(), s.len());
-    }
-
-    /// fuzz_targets/render.rs: `text` as the example project's sign-in.html.
-    pub(super) fn render(text: &str) {
-        let p = acme();
-        let mut templates: Vec<Arc<SourceFile>> = p
-            .templates
-            .iter()
-            .filter(|t| t.path != "templates/sign-in.html")
-            .cloned()
-            .collect();
-        templates.push(Arc::new(SourceFile::new("templates/sign-in.html", text)));
-        let diags = match Engine::new(&templates) {
-            Ok(engine) => {
-                let ctx = SharedContext::new(p)
-                    .for_target(&p.config.environments[0], &p.config.brands[0]);
-                match engine.render("sign-in.html", &ctx) {
-                    Ok(_) => return,
-                    Err(d) => d,
-                }
-            }
-            Err(d) => d,
-        };
-        render_diags(diags);
-    }
-
-    /// fuzz_targets/check.rs: `html` as the sign-in page and the error page.
-    pub(super) fn check(html: &str) {
-        let p = acme();
-        let (env, brand) = (&p.config.environments[0], &p.config.brands[0]);
-        let body = SignInPageBody {
-            page_content: html.to_string(),
-            widget_version: p.config.widget_version.get_ref().clone(),
-            widget_customizations: Customizations {
-                fields: p.config.widget_customizations.clone(),
-                widget_generation: p.config.widget_generation,
-                post_auth_keep_me_signed_in_prompt: PostAuthPrompt::from_project(p),
-            },
-            content_security_policy_setting: p.config.csp.clone(),
-        };
-        let found = check::target(p, env, brand, "fuzz/acme", &body, Some(html));
-        render_diags(check::apply_policy(p, found));
-    }
-
-    /// fuzz_targets/config.rs
-    pub(super) fn config(text: &str) {
-        let mut diags = Diagnostics::new();
-        let _ = config::parse(
-            Arc::new(SourceFile::new("signin-pages.toml", text)),
-            &mut diags,
-        );
-        let _ = render_human(&diags.finish(), ColorChoice::Never);
-    }
-}
+// The fuzz targets' harness (fuzz/harness.rs, also compiled into fuzz/fuzz_targets/*.rs):
+// property tests feed it generated text on stable, and `fuzz_regressions_replay` feeds it
+// every crash the fuzzers found (fuzz/regressions/<target>/*).
+#[path = "../fuzz/harness.rs"]
+mod harness;
 
 fn pieces(words: &'static [&'static str], max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(
@@ -362,14 +261,7 @@ proptest! {
 #[test]
 fn fuzz_regressions_replay() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
-    type Replay = (&'static str, fn(&str));
-    let targets: [Replay; 4] = [
-        ("okta_tags", harness::okta_tags),
-        ("render", harness::render),
-        ("check", harness::check),
-        ("config", harness::config),
-    ];
-    for (target, run) in targets {
+    for (target, run) in harness::TARGETS {
         let dir = root.join(target);
         let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         for entry in entries {
@@ -380,12 +272,44 @@ fn fuzz_regressions_replay() {
             {
                 continue;
             }
-            let bytes = std::fs::read(&path).unwrap();
-            // The targets ignore input that is not UTF-8.
-            if let Ok(s) = std::str::from_utf8(&bytes) {
-                eprintln!("replaying {}", path.display());
-                run(s);
-            }
+            eprintln!("replaying {}", path.display());
+            harness::bytes(&std::fs::read(&path).unwrap(), run);
+        }
+    }
+}
+
+/// Every fuzz target is the shared harness under libFuzzer (so the fuzzers and the tests
+/// above run the same code), and every target of the harness has its fuzz target, its
+/// `[[bin]]`, its seeds and its regressions folder.
+#[test]
+fn every_fuzz_target_runs_the_shared_harness() {
+    let fuzz = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
+    let mut files: Vec<String> = std::fs::read_dir(fuzz.join("fuzz_targets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut names: Vec<&str> = harness::TARGETS.iter().map(|(n, _)| *n).collect();
+    names.sort();
+    assert_eq!(files, names, "fuzz/fuzz_targets/*.rs and harness::TARGETS");
+    let manifest = std::fs::read_to_string(fuzz.join("Cargo.toml")).unwrap();
+    for name in names {
+        let src = std::fs::read_to_string(fuzz.join(format!("fuzz_targets/{name}.rs"))).unwrap();
+        assert!(
+            src.contains("#[path = \"../harness.rs\"]")
+                && src.contains(&format!("harness::bytes(data, harness::{name})")),
+            "fuzz_targets/{name}.rs does not run harness::{name}:\n{src}"
+        );
+        assert!(
+            manifest.contains(&format!(
+                "name = \"{name}\"\npath = \"fuzz_targets/{name}.rs\""
+            )),
+            "no [[bin]] {name} in fuzz/Cargo.toml"
+        );
+        for dir in ["seeds", "regressions"] {
+            assert!(fuzz.join(dir).join(name).is_dir(), "no fuzz/{dir}/{name}/");
         }
     }
 }

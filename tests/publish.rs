@@ -3,63 +3,26 @@
 use serde_json::{Value, json};
 
 use crate::support::fake_okta::{DEFAULT_TOKEN, FakeOkta, Fault};
+use crate::support::run_with_token as run;
 use crate::support::*;
-
-const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>{{pageTitle}}</title>\n{{{SignInWidgetResources}}}\n</head>\n<body>\n<div id=\"okta-login-container\"></div>\n{{{OktaUtil}}}\n<script nonce=\"{{nonceValue}}\">\nvar config = OktaUtil.getSignInWidgetConfig();\nnew OktaSignIn(config).renderEl({ el: '#okta-login-container' }, OktaUtil.completeLogin);\n</script>\n<p>{{ brand.name }}</p>\n</body>\n</html>\n";
 
 /// A project whose `prod` environment is the fake org, with brands Acme and Beta.
 fn project(okta: &FakeOkta) -> Project {
-    Project::with_page(PAGE)
+    Project::with_page(WIDGET_PAGE)
         .file(
             "signin-pages.toml",
-            format!(
-                "[project]\nname = \"t\"\n[widget]\nversion = \"^7\"\ngeneration = \"G3\"\n[environments.prod]\norg_url = \"{}\"\n[[brands]]\nname = \"Acme\"\n[[brands]]\nname = \"Beta\"\n",
-                okta.url()
-            ),
+            org_toml(&okta.url(), &["Acme", "Beta"]),
         )
         .file("locales/en.toml", "[kmsi]\ntitle = \"Stay signed in?\"\n")
 }
 
 fn org() -> FakeOkta {
-    let okta = FakeOkta::start();
-    okta.add_brand("Default", true);
-    okta.add_brand("Acme", false);
-    okta.add_brand("Beta", false);
-    okta
-}
-
-/// Run with the fake's token and quick retries.
-fn run(p: &Project, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(BIN)
-        .args(args)
-        .arg("--project")
-        .arg(p.path())
-        .arg("--color")
-        .arg("never")
-        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
-        .env_remove("OKTA_CLIENT_TOKEN")
-        .env_remove("OKTA_CLIENT_ORGURL")
-        .env("SIGNIN_PAGES_RETRY_BASE_MS", "20")
-        .env("SIGNIN_PAGES_TIMEOUT_MS", "1500")
-        .output()
-        .expect("run signin-pages")
+    FakeOkta::start().with_brands(&["Acme", "Beta"])
 }
 
 fn built_body(p: &Project, brand: &str) -> Value {
     assert_eq!(code(&p.run(&["build"])), 0);
-    serde_json::from_str(&p.read(&format!("dist/prod/{brand}/sign-in.json"))).unwrap()
-}
-
-fn backups(p: &Project, brand: &str) -> Vec<Value> {
-    let dir = p.path().join(".signin-pages/backups/prod").join(brand);
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .map(|f| serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap())
-        .collect()
+    p.read_json(&format!("dist/prod/{brand}/sign-in.json"))
 }
 
 fn puts(okta: &FakeOkta) -> usize {
@@ -86,7 +49,7 @@ fn preview_then_publish() {
         held["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]["title"],
         "Stay signed in?"
     );
-    let b = backups(&p, "Acme");
+    let b = p.backups("prod", "Acme");
     assert_eq!(b.len(), 1);
     assert_eq!(b[0]["slot"], "preview");
     assert!(b[0]["body"].is_null());
@@ -120,7 +83,7 @@ fn publish_refuses_what_was_not_previewed() {
     assert_eq!(code(&run(&p, &["deploy", "--env", "prod", "--preview"])), 0);
     p.write(
         "templates/sign-in.html",
-        PAGE.replace("<p>", "<p class=\"x\">"),
+        WIDGET_PAGE.replace("<p>", "<p class=\"x\">"),
     );
     let out = run(&p, &["deploy", "--env", "prod", "--publish"]);
     assert_eq!(code(&out), 1);
@@ -162,7 +125,7 @@ fn publish_refuses_to_reset_what_the_org_set() {
         okta.sign_in(&acme, "customized").unwrap()["widgetCustomizations"]["helpUrl"].is_null()
     );
     // The backup holds what was reset.
-    let b = backups(&p, "Acme");
+    let b = p.backups("prod", "Acme");
     assert_eq!(
         b.last().unwrap()["body"]["widgetCustomizations"]["helpUrl"],
         "https://help.example.com"
@@ -219,7 +182,10 @@ fn okta_refusal_is_shown_as_okta_says_and_loses_nothing() {
         okta.sign_in(&acme, "preview").unwrap()["pageContent"],
         "<p>old</p>"
     );
-    assert_eq!(backups(&p, "Acme")[0]["body"]["pageContent"], "<p>old</p>");
+    assert_eq!(
+        p.backups("prod", "Acme")[0]["body"]["pageContent"],
+        "<p>old</p>"
+    );
     // A rerun converges.
     assert_eq!(
         code(&run(
@@ -330,7 +296,7 @@ fn diff_reports_fields_and_exit_codes() {
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     p.write(
         "templates/sign-in.html",
-        PAGE.replace(
+        WIDGET_PAGE.replace(
             "<p>{{ brand.name }}</p>",
             "<p>Welcome to {{ brand.name }}</p>",
         ),
@@ -423,7 +389,7 @@ fn rollback_restores_the_latest_backup() {
         "<p>before</p>"
     );
     // The state before the rollback was backed up too.
-    assert_eq!(backups(&p, "Acme").len(), 2);
+    assert_eq!(p.backups("prod", "Acme").len(), 2);
 }
 
 #[test]
@@ -547,7 +513,7 @@ fn okta_sdk_variables_are_honoured() {
 
 #[test]
 fn https_only_except_loopback() {
-    let p = Project::with_page(PAGE).file("signin-pages.toml", "[project]\nname = \"t\"\n[environments.prod]\norg_url = \"http://example.okta.com\"\n[[brands]]\nname = \"Acme\"\n");
+    let p = Project::with_page(WIDGET_PAGE).file("signin-pages.toml", "[project]\nname = \"t\"\n[environments.prod]\norg_url = \"http://example.okta.com\"\n[[brands]]\nname = \"Acme\"\n");
     let out = run(&p, &["diff", "--env", "prod"]);
     assert_eq!(code(&out), 1);
     assert!(
@@ -763,7 +729,7 @@ fn publish_refuses_to_drop_kmsi_labels_the_org_has() {
     let held = okta.sign_in(&acme, "customized").unwrap();
     assert!(held["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]["subtitle"].is_null());
     assert_eq!(
-        backups(&p, "Acme").last().unwrap()["body"]["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]
+        p.backups("prod", "Acme").last().unwrap()["body"]["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]
             ["subtitle"],
         "Fewer prompts on this device."
     );
@@ -800,7 +766,7 @@ fn pull_takes_the_orgs_kmsi_labels_exactly() {
 /// `--`): their backups there are still listed, each under its own brand.
 #[test]
 fn backups_in_the_old_ascii_folder_are_still_found() {
-    let p = Project::with_page(PAGE).file(
+    let p = Project::with_page(WIDGET_PAGE).file(
         "signin-pages.toml",
         "[project]\nname = \"t\"\n[environments.prod]\n[[brands]]\nname = \"東京\"\n[[brands]]\nname = \"大阪\"\n",
     );

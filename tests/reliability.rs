@@ -10,10 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::support::fake_okta::{DEFAULT_TOKEN, FakeOkta};
+use crate::support::fake_okta::FakeOkta;
 use crate::support::*;
-
-const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>{{pageTitle}}</title>\n{{{SignInWidgetResources}}}\n</head>\n<body>\n<div id=\"okta-login-container\"></div>\n{{{OktaUtil}}}\n<script nonce=\"{{nonceValue}}\">\nvar config = OktaUtil.getSignInWidgetConfig();\nnew OktaSignIn(config).renderEl({ el: '#okta-login-container' }, OktaUtil.completeLogin);\n</script>\n<p>{{ brand.name }}</p>\n</body>\n</html>\n";
 
 const BRANDS: usize = 50;
 const MAX_RUNS: usize = 5;
@@ -41,31 +39,20 @@ fn org(n: usize) -> FakeOkta {
 }
 
 fn project(okta: &FakeOkta, n: usize) -> Project {
-    let mut toml = format!(
-        "[project]\nname = \"t\"\n[widget]\nversion = \"^7\"\ngeneration = \"G3\"\n[environments.prod]\norg_url = \"{}\"\n",
-        okta.url()
-    );
-    for i in 0..n {
-        toml.push_str(&format!("[[brands]]\nname = \"{}\"\n", brand(i)));
-    }
-    let p = Project::with_page(PAGE)
-        .file("signin-pages.toml", toml)
+    let brands: Vec<String> = (0..n).map(brand).collect();
+    let brands: Vec<&str> = brands.iter().map(String::as_str).collect();
+    let p = Project::with_page(WIDGET_PAGE)
+        .file("signin-pages.toml", org_toml(&okta.url(), &brands))
         .file("locales/en.toml", "[kmsi]\ntitle = \"Stay signed in?\"\n");
     assert_eq!(code(&p.run(&["build"])), 0);
     p
 }
 
+/// Quicker retries and timeouts than `command_with_token`'s: these runs meet hundreds of
+/// faults.
 fn command(p: &Project, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.args(args)
-        .arg("--project")
-        .arg(p.path())
-        .arg("--color")
-        .arg("never")
-        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
-        .env_remove("OKTA_CLIENT_TOKEN")
-        .env_remove("OKTA_CLIENT_ORGURL")
-        .env("SIGNIN_PAGES_RETRY_BASE_MS", "10")
+    let mut c = command_with_token(p, args);
+    c.env("SIGNIN_PAGES_RETRY_BASE_MS", "10")
         .env("SIGNIN_PAGES_TIMEOUT_MS", "500");
     c
 }
@@ -74,24 +61,8 @@ fn run(p: &Project, args: &[&str]) -> Output {
     command(p, args).output().expect("run signin-pages")
 }
 
-fn all(o: &Output) -> String {
-    format!("{}{}", stdout(o), stderr(o))
-}
-
 fn built(p: &Project, i: usize) -> Value {
-    serde_json::from_str(&p.read(&format!("dist/prod/{}/sign-in.json", brand(i)))).unwrap()
-}
-
-fn backups(p: &Project, b: &str) -> Vec<Value> {
-    let dir = p.path().join(".signin-pages/backups/prod").join(b);
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .map(|f| serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap())
-        .collect()
+    p.read_json(&format!("dist/prod/{}/sign-in.json", brand(i)))
 }
 
 fn content(v: &Option<Value>) -> Value {
@@ -131,7 +102,7 @@ fn check_invariants(
             done += 1;
         }
         if has != had {
-            let bk = backups(p, &b);
+            let bk = p.backups("prod", &b);
             assert!(
                 bk.iter()
                     .any(|x| x["slot"] == slot && x["body"]["pageContent"] == *had
@@ -246,7 +217,7 @@ fn rollback_under_30_percent_faults_converges() {
     // failure restores the same one).
     for i in 0..BRANDS {
         let b = brand(i);
-        let first = backups(&p, &b);
+        let first = p.backups("prod", &b);
         let dir = p.path().join(".signin-pages/backups/prod").join(&b);
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
@@ -274,7 +245,7 @@ fn rollback_under_30_percent_faults_converges() {
             // Every rollback attempt that wrote backed up what was there first.
             if has == *want && *want != built {
                 assert!(
-                    backups(&p, &b)
+                    p.backups("prod", &b)
                         .iter()
                         .any(|x| x["body"]["pageContent"] == built),
                     "{b}: no backup of the built page before the rollback"
@@ -303,7 +274,7 @@ fn rollback_under_30_percent_faults_converges() {
 #[test]
 fn bare_rollback_rerun_after_a_failure_restores_the_previous_page() {
     let okta = org(1);
-    let p = Project::with_page(PAGE).file(
+    let p = Project::with_page(WIDGET_PAGE).file(
         "signin-pages.toml",
         format!(
             "[project]\nname = \"t\"\n[widget]\nversion = \"^7\"\n[environments.prod]\norg_url = \"{}\"\n[[brands]]\nname = \"Brand00\"\n",
@@ -460,7 +431,7 @@ fn kmsi_rules(okta: &FakeOkta) -> BTreeMap<String, Value> {
 fn kmsi_apply_under_30_percent_faults_converges() {
     let okta = kmsi_org();
     let names: Vec<String> = (0..POLICIES).map(|i| format!("\"App{i:02}\"")).collect();
-    let p = Project::with_page(PAGE).file(
+    let p = Project::with_page(WIDGET_PAGE).file(
         "signin-pages.toml",
         format!(
             "[project]\nname = \"t\"\n\n[environments.prod]\norg_url = \"{}\"\n\n[[brands]]\nname = \"Acme\"\n\n[kmsi]\npost_auth = \"allowed\"\nprompt_frequency = \"P30D\"\napp_policies = [{}]\nrules = \"all\"\n",

@@ -7,8 +7,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use signin_pages::preview::{Options, Preview};
-
+use crate::support::http::Reply;
+use crate::support::preview::Events;
 use crate::support::*;
 
 /// How long a reload may take here (a slow CI machine; the goal is far below).
@@ -56,7 +56,7 @@ impl Serve {
     }
 
     fn get(&self, path: &str) -> Reply {
-        http(self.addr, "GET", path, b"")
+        http::get(self.addr, path)
     }
 
     fn events(&self) -> Events {
@@ -85,21 +85,6 @@ impl Drop for Serve {
     }
 }
 
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
 fn http(addr: SocketAddr, method: &str, path: &str, body: &[u8]) -> Reply {
     http_as(addr, &format!("Host: {addr}\r\n"), method, path, body)
 }
@@ -112,94 +97,7 @@ fn http_as(addr: SocketAddr, host: &str, method: &str, path: &str, body: &[u8]) 
     )
     .into_bytes();
     request.extend_from_slice(body);
-    raw(addr, &request)
-}
-
-/// Send `request` as it is and read the reply (the server may answer before it has
-/// read all of it).
-fn raw(addr: SocketAddr, request: &[u8]) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let _ = s.write_all(request);
-    let mut raw = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        match s.read(&mut chunk) {
-            Ok(0) => break,
-            Ok(n) => raw.extend_from_slice(&chunk[..n]),
-            Err(e) if raw.is_empty() => panic!("no reply: {e}"),
-            Err(_) => break,
-        }
-    }
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: body.to_string(),
-    }
-}
-
-/// A client of `/__preview/events`.
-struct Events {
-    stream: TcpStream,
-    buf: String,
-}
-
-impl Events {
-    fn open(addr: SocketAddr) -> Events {
-        let mut stream = TcpStream::connect(addr).unwrap();
-        write!(
-            stream,
-            "GET /__preview/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
-        )
-        .unwrap();
-        let mut e = Events {
-            stream,
-            buf: String::new(),
-        };
-        assert!(e.next("hello", RELOAD).is_some(), "no hello event");
-        e
-    }
-
-    /// The data of the next `event` within `timeout`.
-    fn next(&mut self, event: &str, timeout: Duration) -> Option<String> {
-        let deadline = Instant::now() + timeout;
-        let marker = format!("event: {event}\ndata: ");
-        loop {
-            if let Some(i) = self.buf.find(&marker) {
-                let rest = &self.buf[i + marker.len()..];
-                if let Some(end) = rest.find("\n\n") {
-                    let data = rest[..end].to_string();
-                    self.buf = rest[end..].to_string();
-                    return Some(data);
-                }
-            }
-            let left = deadline.checked_duration_since(Instant::now())?;
-            self.stream
-                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
-                .unwrap();
-            let mut chunk = [0u8; 4096];
-            match self.stream.read(&mut chunk) {
-                Ok(0) => return None,
-                Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
-                Err(_) => return None,
-            }
-        }
-    }
+    http::send(addr, &request)
 }
 
 /// `(nonce attribute or None)` of every `<script>` without `src` and every `<style>`.
@@ -598,15 +496,7 @@ fn static_files_are_served_and_nothing_outside_them() {
 #[test]
 fn a_slow_client_does_not_hold_up_the_others_and_shutdown_is_clean() {
     let p = Project::starter();
-    let preview = Preview::start(
-        p.path(),
-        Options {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            quiet: true,
-            ..Options::default()
-        },
-    )
-    .unwrap();
+    let preview = preview::start(p.path());
     let addr = preview.addr();
     // A client that sends half a request and waits, and event streams nobody reads.
     let mut half = TcpStream::connect(addr).unwrap();
@@ -881,7 +771,7 @@ fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
         let request = format!(
             "POST /__preview/csp-report HTTP/1.1\r\n{host}Content-Length: {length}\r\n\r\n{{}}"
         );
-        let r = raw(s.addr, request.as_bytes());
+        let r = http::send(s.addr, request.as_bytes());
         assert_eq!(r.status, 413, "{length}: {}", r.body);
         assert_eq!(s.get("/").status, 200, "still serving after {length}");
     }
@@ -889,7 +779,7 @@ fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
     let chunked = format!(
         "POST /__preview/csp-report HTTP/1.1\r\n{host}Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\n\r\n"
     );
-    assert_eq!(raw(s.addr, chunked.as_bytes()).status, 411);
+    assert_eq!(http::send(s.addr, chunked.as_bytes()).status, 411);
     // Too many header fields, and one too long.
     let many = format!(
         "GET / HTTP/1.1\r\n{host}{}\r\n",
@@ -897,13 +787,13 @@ fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
             .map(|i| format!("X-{i}: y\r\n"))
             .collect::<String>()
     );
-    let r = raw(s.addr, many.as_bytes());
+    let r = http::send(s.addr, many.as_bytes());
     assert_eq!(r.status, 431, "{}", r.body);
     let long = format!(
         "GET / HTTP/1.1\r\n{host}Cookie: {}\r\n\r\n",
         "c".repeat(200 * 1024)
     );
-    let r = raw(s.addr, long.as_bytes());
+    let r = http::send(s.addr, long.as_bytes());
     assert_eq!(r.status, 431, "{}", r.body);
     assert!(r.body.contains("64 KiB"), "{}", r.body);
     // What a browser sends still passes, with a reply that closes the connection.
@@ -912,7 +802,7 @@ fn oversize_bodies_and_heads_are_refused_before_they_are_read() {
         "c".repeat(4000),
         (0..40).map(|i| format!("X-{i}: y\r\n")).collect::<String>()
     );
-    let r = raw(s.addr, normal.as_bytes());
+    let r = http::send(s.addr, normal.as_bytes());
     assert_eq!(r.status, 200);
     assert_eq!(r.header("Connection"), Some("close"));
     let err = s.stop();

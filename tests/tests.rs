@@ -10,7 +10,6 @@ mod build;
 mod checks;
 mod config_errors;
 mod corpus;
-mod fake_okta;
 mod init;
 mod kmsi;
 mod layers;

@@ -209,24 +209,7 @@ fn org_project(okta: &FakeOkta) -> Project {
 }
 
 fn org() -> FakeOkta {
-    let okta = FakeOkta::start();
-    okta.add_brand("Default", true);
-    okta.add_brand("B", false);
-    okta
-}
-
-fn deploy(p: &Project, args: &[&str]) -> std::process::Command {
-    let mut c = std::process::Command::new(BIN);
-    c.args(args)
-        .arg("--project")
-        .arg(p.path())
-        .arg("--color")
-        .arg("never")
-        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
-        .env_remove("OKTA_CLIENT_TOKEN")
-        .env_remove("OKTA_CLIENT_ORGURL")
-        .env("SIGNIN_PAGES_RETRY_BASE_MS", "20");
-    c
+    FakeOkta::start().with_brands(&["B"])
 }
 
 /// A linked `.signin-pages/` (or backups folder): no backup through it, so no write to
@@ -243,9 +226,7 @@ fn linked_backup_folders_stop_the_write() {
         let p = org_project(&okta);
         let o = outside();
         link(o.path(), &p.path().join(at));
-        let out = deploy(&p, &["deploy", "--env", "prod", "--preview"])
-            .output()
-            .unwrap();
+        let out = run_with_token(&p, &["deploy", "--env", "prod", "--preview"]);
         let all = format!("{}{}", stdout(&out), stderr(&out));
         assert_eq!(code(&out), 1, "{at}: {all}");
         assert!(

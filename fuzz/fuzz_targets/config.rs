@@ -1,22 +1,10 @@
 //! The project-file parser (`signin-pages.toml`) on arbitrary text. Every diagnostic
 //! must also render.
+//!
+//! The harness (`fuzz/harness.rs`) is shared with the stable tests (`tests/properties.rs`).
 #![no_main]
 
-use std::sync::Arc;
+#[path = "../harness.rs"]
+mod harness;
 
-use libfuzzer_sys::fuzz_target;
-use signin_pages::config;
-use signin_pages::diag::{ColorChoice, Diagnostics, render_human};
-use signin_pages::source::SourceFile;
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let mut diags = Diagnostics::new();
-    let _ = config::parse(
-        Arc::new(SourceFile::new("signin-pages.toml", text)),
-        &mut diags,
-    );
-    let _ = render_human(&diags.finish(), ColorChoice::Never);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::bytes(data, harness::config));

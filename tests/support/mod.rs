@@ -1,11 +1,24 @@
-//! Test helpers: scratch projects on disk and a way to run the real binary on them.
+//! Test helpers: scratch projects on disk and a way to run the real binary on them
+//! (README.md beside this file says what each helper is for).
 
 #![allow(dead_code)]
 
 pub mod fake_okta;
+pub mod http;
+pub mod preview;
+/// The helpers' own tests. (`benches/ratelimit.rs` includes this folder too, and
+/// `cargo clippy --all-targets` builds it with `--cfg test` but no test harness: the tests
+/// vanish there, and their imports would be reported unused.)
+#[cfg(test)]
+#[allow(unused_imports)]
+mod tests;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use fake_okta::DEFAULT_TOKEN;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_signin-pages");
 
@@ -14,14 +27,39 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// `../shared` beside the repository (Okta's spec, default page, real-world corpus).
+/// The shared folder: Okta's spec and default page, the real-world corpus. It is
+/// `$SIGNIN_PAGES_SHARED` when set, else `../shared` beside the repository (beside its
+/// main checkout, when this is a linked `git worktree`). A test that needs it and finds
+/// none fails saying where it looked and how to point it there.
 pub fn shared() -> PathBuf {
-    let local = repo().join("../shared");
-    if local.is_dir() {
-        local
-    } else {
-        PathBuf::from("/work/shared")
+    let tried: Vec<PathBuf> = match std::env::var_os("SIGNIN_PAGES_SHARED") {
+        Some(dir) => vec![PathBuf::from(dir)],
+        None => std::iter::once(repo())
+            .chain(main_checkout())
+            .map(|r| r.join("../shared"))
+            .collect(),
+    };
+    if let Some(dir) = tried.iter().find(|d| d.is_dir()) {
+        return dir.clone();
     }
+    let tried: Vec<String> = tried.iter().map(|d| d.display().to_string()).collect();
+    panic!(
+        "this test needs the shared folder (Okta's spec and default page, the real-world \
+         corpus) and found no folder at {}: put it beside the repository as `../shared`, \
+         or set SIGNIN_PAGES_SHARED to where it is",
+        tried.join(" or ")
+    );
+}
+
+/// The main checkout when the repository is a linked `git worktree`: its `.git` is then a
+/// file `gitdir: <main>/.git/worktrees/<name>`, and that folder's `commondir` leads back
+/// to `<main>/.git`.
+fn main_checkout() -> Option<PathBuf> {
+    let dot_git = std::fs::read_to_string(repo().join(".git")).ok()?;
+    let gitdir = repo().join(dot_git.strip_prefix("gitdir:")?.trim());
+    let common = std::fs::read_to_string(gitdir.join("commondir")).ok()?;
+    let common = gitdir.join(common.trim()).canonicalize().ok()?;
+    common.parent().map(Path::to_path_buf)
 }
 
 /// The pages of the real-world corpus (`../shared/corpus/real-world/*.html`), sorted.
@@ -56,6 +94,22 @@ org_url = "https://t.okta.com"
 [[brands]]
 name = "B"
 "#;
+
+/// A sign-in page that signs in through the widget, with the brand's name in it (so that
+/// every brand's page differs): what the tests publish to the fake org.
+pub const WIDGET_PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<title>{{pageTitle}}</title>\n{{{SignInWidgetResources}}}\n</head>\n<body>\n<div id=\"okta-login-container\"></div>\n{{{OktaUtil}}}\n<script nonce=\"{{nonceValue}}\">\nvar config = OktaUtil.getSignInWidgetConfig();\nnew OktaSignIn(config).renderEl({ el: '#okta-login-container' }, OktaUtil.completeLogin);\n</script>\n<p>{{ brand.name }}</p>\n</body>\n</html>\n";
+
+/// A signin-pages.toml whose one environment, `prod`, is the org at `org_url`, with the
+/// widget `^7` (G3) and `brands`.
+pub fn org_toml(org_url: &str, brands: &[&str]) -> String {
+    let mut toml = format!(
+        "[project]\nname = \"t\"\n[widget]\nversion = \"^7\"\ngeneration = \"G3\"\n[environments.prod]\norg_url = \"{org_url}\"\n"
+    );
+    for b in brands {
+        toml.push_str(&format!("[[brands]]\nname = \"{b}\"\n"));
+    }
+    toml
+}
 
 impl Project {
     pub fn empty() -> Self {
@@ -105,8 +159,27 @@ impl Project {
         std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
+    /// A JSON file of the project (a built body, a backup …), parsed.
+    pub fn read_json(&self, rel: &str) -> Value {
+        serde_json::from_str(&self.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
     pub fn exists(&self, rel: &str) -> bool {
         self.path().join(rel).exists()
+    }
+
+    /// What `.signin-pages/backups/<env>/<of>/` holds (`of`: a brand's folder, or
+    /// `policies`), oldest first; none when the folder is missing.
+    pub fn backups(&self, env: &str, of: &str) -> Vec<Value> {
+        let dir = self.path().join(".signin-pages/backups").join(env).join(of);
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .map(|f| serde_json::from_slice(&std::fs::read(f).unwrap()).unwrap())
+            .collect()
     }
 
     /// Run the binary with `--project <dir>` appended, colour off.
@@ -122,6 +195,32 @@ impl Project {
             .output()
             .expect("run signin-pages")
     }
+}
+
+/// The binary on `p` against a fake org (`FakeOkta`): `args`, then `--project` and
+/// colour off; the fake's API token and none of the developer's `OKTA_CLIENT_*`
+/// variables; quick retries (20 ms base) and a 1.5 s request timeout. A test that wants
+/// other timings or variables sets them with `.env(…)` before it runs the command.
+pub fn command_with_token(p: &Project, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .arg("--project")
+        .arg(p.path())
+        .arg("--color")
+        .arg("never")
+        .env("OKTA_API_TOKEN", DEFAULT_TOKEN)
+        .env_remove("OKTA_CLIENT_TOKEN")
+        .env_remove("OKTA_CLIENT_ORGURL")
+        .env("SIGNIN_PAGES_RETRY_BASE_MS", "20")
+        .env("SIGNIN_PAGES_TIMEOUT_MS", "1500");
+    c
+}
+
+/// `command_with_token`, run to the end.
+pub fn run_with_token(p: &Project, args: &[&str]) -> Output {
+    command_with_token(p, args)
+        .output()
+        .expect("run signin-pages")
 }
 
 pub fn copy_tree(from: &Path, to: &Path) {
@@ -143,6 +242,11 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// stdout, then stderr: for assertions that do not care which one says it.
+pub fn all(o: &Output) -> String {
+    format!("{}{}", stdout(o), stderr(o))
 }
 
 pub fn code(o: &Output) -> i32 {

@@ -1,12 +1,13 @@
-//! The fake Okta org itself, driven by a plain HTTP/1.1 client: the behaviour the
-//! client tests lean on (pagination, replace semantics, refusals, faults) is pinned here.
+//! The fake itself, driven by a plain HTTP/1.1 client: the behaviour the client tests
+//! lean on (pagination, replace semantics, refusals, faults) is pinned here.
 
 use std::io::ErrorKind;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use crate::support::fake_okta::*;
+use super::*;
+use crate::support::http::{Reply, request, request_timeout};
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -16,7 +17,7 @@ fn now_secs() -> u64 {
 }
 
 /// The `rel="next"` URL among the Link headers, if any.
-fn next_link(r: &HttpResponse) -> Option<String> {
+fn next_link(r: &Reply) -> Option<String> {
     r.header_all("link").into_iter().find_map(|l| {
         l.ends_with("rel=\"next\"")
             .then(|| l[1..l.find('>').unwrap()].to_string())
@@ -128,7 +129,7 @@ fn sign_in_put_replaces_the_whole_page() {
         }
     });
     let r = fake.call("PUT", &format!("{base}/preview"), Some(&full));
-    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.status, 200, "{}", r.body);
     let answer = r.json();
     assert_eq!(answer["widgetCustomizations"]["helpLabel"], "Help");
     assert_eq!(answer["widgetCustomizations"]["usernameLabel"], Value::Null);
@@ -258,7 +259,7 @@ fn okta_validation_refuses_what_okta_refuses() {
     }
 
     let auth = format!("SSWS {}", fake.token());
-    let r = http(
+    let r = request(
         "PUT",
         &format!("{}{url}", fake.url()),
         &[
@@ -324,14 +325,14 @@ fn auth_is_required_and_recorded() {
     fake.add_brand("Acme", true);
     let url = format!("{}/api/v1/brands", fake.url());
 
-    let r = http("GET", &url, &[], None).unwrap();
+    let r = request("GET", &url, &[], None).unwrap();
     assert_eq!(r.status, 401);
     assert_eq!(r.json()["errorCode"], "E0000011");
     assert_eq!(r.json()["errorSummary"], "Invalid token provided");
     assert!(r.header("x-rate-limit-reset").is_some());
-    let r = http("GET", &url, &[("Authorization", "SSWS wrong")], None).unwrap();
+    let r = request("GET", &url, &[("Authorization", "SSWS wrong")], None).unwrap();
     assert_eq!(r.status, 401);
-    let r = http(
+    let r = request(
         "GET",
         &url,
         &[("Authorization", &format!("SSWS {DEFAULT_TOKEN}"))],
@@ -374,7 +375,7 @@ fn oauth_client_credentials_issue_a_bearer_token() {
         )
     };
     let post = |body: String| {
-        http(
+        request(
             "POST",
             &token_url,
             &[
@@ -387,7 +388,7 @@ fn oauth_client_credentials_issue_a_bearer_token() {
     };
 
     let r = post(form(&assertion(&token_url, now_secs() + 300, "j1")));
-    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.status, 200, "{}", r.body);
     let t = r.json();
     assert_eq!(t["token_type"], "Bearer");
     assert_eq!(t["expires_in"], 3600);
@@ -396,7 +397,7 @@ fn oauth_client_credentials_issue_a_bearer_token() {
     assert_eq!(fake.token_requests(), 1);
 
     let bearer = format!("Bearer {}", fake.access_token());
-    let r = http(
+    let r = request(
         "GET",
         &format!("{}/api/v1/brands", fake.url()),
         &[("Authorization", &bearer)],
@@ -508,7 +509,7 @@ fn hang_sends_nothing_then_closes() {
 
     fake.fail_next((None, "/brands"), Fault::Hang(Duration::from_millis(1500)));
     let started = Instant::now();
-    let err = http_timeout(
+    let err = request_timeout(
         "GET",
         &url,
         &[("Authorization", &auth)],
@@ -525,7 +526,7 @@ fn hang_sends_nothing_then_closes() {
     // With a patient client: nothing, then a close without a byte of answer.
     fake.fail_next((None, "/brands"), Fault::Hang(Duration::from_millis(400)));
     let started = Instant::now();
-    let err = http("GET", &url, &[("Authorization", &auth)], None).unwrap_err();
+    let err = request("GET", &url, &[("Authorization", &auth)], None).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "{err:?}");
     assert!(started.elapsed() >= Duration::from_millis(400));
 
@@ -545,7 +546,7 @@ fn reset_closes_without_an_answer() {
     fake.fail_next(("PUT", "/sign-in/preview"), Fault::Reset);
 
     let body = json!({"pageContent": "<p>x</p>"}).to_string();
-    let err = http(
+    let err = request(
         "PUT",
         &url,
         &[
@@ -652,7 +653,7 @@ fn kmsi_policy_rules_answer_like_okta() {
         &format!("/api/v1/policies/{pid}/rules"),
         Some(&rule),
     );
-    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.status, 200, "{}", r.body);
     let created = r.json();
     let rid = created["id"].as_str().unwrap().to_string();
     assert_eq!(
@@ -670,7 +671,7 @@ fn kmsi_policy_rules_answer_like_okta() {
     put["actions"]["appSignOn"]["keepMeSignedIn"]["postAuthPromptFrequency"] = json!("P30D");
     let url = format!("/api/v1/policies/{pid}/rules/{rid}");
     let r = fake.call("PUT", &url, Some(&put));
-    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(
         r.json()["actions"]["appSignOn"]["keepMeSignedIn"]["postAuthPromptFrequency"],
         "PT720H"
@@ -708,7 +709,7 @@ fn kmsi_policy_rules_answer_like_okta() {
     assert_eq!(d["type"], "SIGN_ON");
     d["actions"]["signon"]["session"]["maxSessionIdleMinutes"] = json!(720);
     let r = fake.call("PUT", &surl, Some(&d));
-    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(
         r.json()["actions"]["signon"]["session"]["maxSessionIdleMinutes"],
         720
@@ -716,7 +717,7 @@ fn kmsi_policy_rules_answer_like_okta() {
     d["actions"]["signon"]["session"]["usePersistentCookie"] = json!(true);
     let r = fake.call("PUT", &surl, Some(&d));
     assert_eq!(r.status, 400);
-    assert!(r.text().contains("usePersistentCookie"));
+    assert!(r.body.contains("usePersistentCookie"));
 
     // Unit conversion on its own.
     assert_eq!(iso_duration_to_hours("P30D").as_deref(), Some("PT720H"));
