@@ -831,3 +831,34 @@ fn backups_in_the_old_ascii_folder_are_still_found() {
         stdout(&out)
     );
 }
+
+/// A preview-state file that holds JSON but not an object (damaged, or written by hand)
+/// is started afresh: the preview is recorded and `--publish` works. Indexing the old
+/// `[…]` as an object panicked the deploy after its PUT.
+#[test]
+fn a_damaged_preview_state_file_is_started_afresh() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    p.write(
+        ".signin-pages/state/prod/Acme.json",
+        "[\"not\", \"an object\"]\n",
+    );
+    let out = run(
+        &p,
+        &["deploy", "--env", "prod", "--brand", "Acme", "--preview"],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    let state: Value = serde_json::from_str(&p.read(".signin-pages/state/prod/Acme.json")).unwrap();
+    assert!(state["sign-in"]["previewedSha256"].is_string(), "{state}");
+    let out = run(
+        &p,
+        &["deploy", "--env", "prod", "--brand", "Acme", "--publish"],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        okta.sign_in(&acme, "customized").unwrap()["pageContent"],
+        built_body(&p, "Acme")["pageContent"]
+    );
+}
