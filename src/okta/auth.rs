@@ -214,6 +214,51 @@ mod tests {
         assert!(!format!("{c:?}").contains("00abcdef"));
     }
 
+    /// PKCS#8 and PKCS#1 blocks of one key, with CRLF lines and text around them, sign
+    /// the same way; an EC key is named unusable, not "not a PEM".
+    #[test]
+    fn reads_rsa_keys_in_both_pem_forms() {
+        let pkcs8 = include_str!("../../tests/fixtures/keys/test-service-app.pem");
+        let pkcs1 = include_str!("../../tests/fixtures/keys/test-service-app.pkcs1.pem");
+        let public = rsa_key(pkcs8).unwrap().public().as_ref().to_vec();
+        let verify = |jwt: &Secret| {
+            let (input, sig) = jwt.expose().rsplit_once('.').unwrap();
+            ring::signature::UnparsedPublicKey::new(
+                &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+                &public,
+            )
+            .verify(input.as_bytes(), &URL_SAFE_NO_PAD.decode(sig).unwrap())
+            .is_ok()
+        };
+        let claims = |jwt: &Secret| -> Value {
+            let part = jwt.expose().split('.').nth(1).unwrap();
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+        };
+        let wrapped = format!("key of app c\r\n{}", pkcs1.replace('\n', "\r\n"));
+        let mut jtis = Vec::new();
+        for pem in [pkcs8, pkcs1, &wrapped] {
+            let jwt = client_assertion(
+                "c",
+                "https://o.example/oauth2/v1/token",
+                &Secret::new(pem),
+                None,
+            )
+            .unwrap();
+            assert!(verify(&jwt));
+            let c = claims(&jwt);
+            assert_eq!(c["exp"].as_i64().unwrap() - c["iat"].as_i64().unwrap(), 300);
+            assert!((c["iat"].as_i64().unwrap() - Timestamp::now().as_second()).abs() < 60);
+            jtis.push(c["jti"].clone());
+        }
+        jtis.dedup();
+        assert_eq!(jtis.len(), 3, "every assertion has its own jti");
+        let ec = include_str!("../../tests/fixtures/keys/test-ec.pem");
+        assert!(matches!(
+            client_assertion("c", "a", &Secret::new(ec), None),
+            Err(KeyError::Unusable)
+        ));
+    }
+
     #[test]
     fn refuses_what_is_not_a_key() {
         assert!(matches!(
