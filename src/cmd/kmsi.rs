@@ -28,20 +28,16 @@ pub(crate) fn execute(g: &GlobalArgs, a: &KmsiArgs) -> Outcome {
 /// The project and the position of `--env` in it; diagnostics printed.
 pub(crate) fn load(g: &GlobalArgs, env: &str) -> Option<(Project, usize)> {
     let project = crate::cmd::remote::load_project(g)?;
-    match crate::org::environment(&project, env) {
-        Ok(e) => {
-            let i = project
-                .config
-                .environments
-                .iter()
-                .position(|x| x.name == e.name)?;
-            Some((project, i))
-        }
-        Err(e) => {
-            errln!("error: {e}");
-            None
-        }
+    if let Err(e) = crate::org::environment(&project, env) {
+        errln!("error: {e}");
+        return None;
     }
+    let i = project
+        .config
+        .environments
+        .iter()
+        .position(|e| e.name == env)?;
+    Some((project, i))
 }
 
 fn connect(g: &GlobalArgs, project: &Project, env: usize) -> Option<Client> {
