@@ -270,4 +270,49 @@ mod tests {
         assert_eq!(serde_json::to_value(&b).unwrap(), rule);
         assert_eq!(b.file_name(), "R-p-r.json");
     }
+
+    #[test]
+    fn the_latest_backup_that_differs_skips_what_the_org_already_holds() {
+        let stored = |name: &str, slot: Slot, body: Value| Stored {
+            path: PathBuf::from(name),
+            file_name: name.into(),
+            backup: Backup::page("prod", "Acme", "b1", Page::SignIn, slot, Some(&body)),
+        };
+        let page = |c: &str| json!({"pageContent": c, "widgetVersion": "^7"});
+        let all = [
+            stored("1", Slot::Preview, page("<p>1</p>")),
+            stored("2", Slot::Customized, page("<p>live</p>")),
+            stored("3", Slot::Preview, page("<p>now</p>")),
+        ];
+        // Preview holds what backup 3 holds (plus a null Okta answers): 2 is the newest
+        // that differs from its own slot; each slot is read once.
+        let mut reads = Vec::new();
+        let chosen = latest_that_differs(&all, |p, s| {
+            reads.push((p, s));
+            Ok::<_, ()>(Some(match s {
+                Slot::Preview => {
+                    json!({"pageContent": "<p>now</p>", "widgetVersion": "^7", "x": null})
+                }
+                _ => page("<p>edited in Okta</p>"),
+            }))
+        });
+        assert_eq!(chosen.unwrap().unwrap().file_name, "2");
+        assert_eq!(
+            reads,
+            [
+                (Page::SignIn, Slot::Preview),
+                (Page::SignIn, Slot::Customized)
+            ]
+        );
+        // Every slot as its latest backup: nothing to roll back.
+        let same = latest_that_differs(&all[2..], |_, _| Ok::<_, ()>(Some(page("<p>now</p>"))));
+        assert!(same.unwrap().is_none());
+        // An empty slot and a backup of an empty slot are the same.
+        let empty = [stored("4", Slot::Preview, Value::Null)];
+        assert!(
+            latest_that_differs(&empty, |_, _| Ok::<_, ()>(None))
+                .unwrap()
+                .is_none()
+        );
+    }
 }
