@@ -4,7 +4,7 @@
 //! folder on the way to a file written there must not be a symbolic link (`P010`): a
 //! write or a clean-up through a link would change files elsewhere on the machine.
 //! [`refuse_links`] decides it, once, for `emit` (dist, snapshots) and for the backup and
-//! state writers (`remote`, `kmsi`).
+//! state writers (`org`, `kmsi`).
 //!
 //! **Writes are atomic and durable.** [`atomic`] writes a temporary file beside the
 //! destination, flushes it to disk, renames it over the destination and flushes the

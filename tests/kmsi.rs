@@ -842,3 +842,45 @@ fn an_environment_without_kmsi_has_nothing_to_do() {
         stderr(&out)
     );
 }
+
+/// A policy-rule backup exactly as earlier versions wrote it (by hand here) is listed
+/// and restored by `rollback --policies`.
+#[test]
+fn a_rule_backup_written_by_an_earlier_version_is_restored() {
+    let okta = org();
+    let p = project(&okta, APP);
+    let rule = rule_named(&okta, "Portal", "Portal rule");
+    let pid = okta
+        .policies("ACCESS_POLICY")
+        .into_iter()
+        .find(|x| x["name"] == "Portal")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rid = rule["id"].as_str().unwrap().to_string();
+    let mut then = rule.clone();
+    then["actions"]["appSignOn"]["keepMeSignedIn"] = json!({"postAuth": "ALLOWED"});
+    let run_id = "20250101T000000.000Z";
+    let doc = json!({
+        "environment": "prod", "run": run_id, "takenAt": run_id,
+        "policyType": "ACCESS_POLICY", "policyId": pid, "policy": "Portal",
+        "ruleId": rid, "rule": "Portal rule", "body": then
+    });
+    p.write(
+        &format!(".signin-pages/backups/prod/policies/{run_id}-{pid}-{rid}.json"),
+        serde_json::to_string_pretty(&doc).unwrap(),
+    );
+    let out = run(&p, &["rollback", "--env", "prod", "--policies"]);
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    assert!(stdout(&out).contains("restored"), "{}", stdout(&out));
+    assert_eq!(
+        kmsi_of(&okta, "Portal", "Portal rule")["postAuth"],
+        "ALLOWED"
+    );
+    let b = policy_backups(&p);
+    assert_eq!(b.len(), 2);
+    assert_eq!(b[0], doc);
+    assert_eq!(b[1]["body"]["id"], json!(rid));
+    assert_eq!(b[1]["rule"], "Portal rule");
+}

@@ -797,3 +797,74 @@ fn backups_in_the_old_ascii_folder_are_still_found() {
         stdout(&out)
     );
 }
+
+/// A preview-state file that holds JSON but not an object (damaged, or written by hand)
+/// is started afresh: the preview is recorded and `--publish` works. Indexing the old
+/// `[…]` as an object panicked the deploy after its PUT.
+#[test]
+fn a_damaged_preview_state_file_is_started_afresh() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    p.write(
+        ".signin-pages/state/prod/Acme.json",
+        "[\"not\", \"an object\"]\n",
+    );
+    let out = run(
+        &p,
+        &["deploy", "--env", "prod", "--brand", "Acme", "--preview"],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    let state: Value = serde_json::from_str(&p.read(".signin-pages/state/prod/Acme.json")).unwrap();
+    assert!(state["sign-in"]["previewedSha256"].is_string(), "{state}");
+    let out = run(
+        &p,
+        &["deploy", "--env", "prod", "--brand", "Acme", "--publish"],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        okta.sign_in(&acme, "customized").unwrap()["pageContent"],
+        built_body(&p, "Acme")["pageContent"]
+    );
+}
+
+/// A page backup exactly as earlier versions wrote it (by hand here, not by this build)
+/// is restored: the one backup type reads the shape already on disk, and what the
+/// rollback replaced is saved in that same shape.
+#[test]
+fn a_page_backup_written_by_an_earlier_version_is_restored() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    okta.set_sign_in(
+        &acme,
+        "customized",
+        Some(json!({"pageContent": "<p>now</p>", "widgetVersion": "^7"})),
+    );
+    let doc = json!({
+        "body": {"pageContent": "<p>then</p>", "widgetVersion": "^7", "contentSecurityPolicySetting": null},
+        "brand": "Acme", "brandId": acme, "environment": "prod",
+        "page": "sign-in", "slot": "customized", "takenAt": "20250101T000000.000Z"
+    });
+    p.write(
+        ".signin-pages/backups/prod/Acme/20250101T000000.000Z-sign-in-customized.json",
+        serde_json::to_string_pretty(&doc).unwrap(),
+    );
+    let out = run(&p, &["rollback", "--env", "prod", "--brand", "Acme"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        okta.sign_in(&acme, "customized").unwrap()["pageContent"],
+        "<p>then</p>"
+    );
+    let b = backups(&p, "Acme");
+    assert_eq!(b.len(), 2);
+    assert_eq!(b[0], doc);
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&b[1]), keys(&doc));
+    assert_eq!(b[1]["body"]["pageContent"], "<p>now</p>");
+    assert_eq!(
+        (&b[1]["brand"], &b[1]["slot"]),
+        (&json!("Acme"), &json!("customized"))
+    );
+}

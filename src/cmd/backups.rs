@@ -1,7 +1,9 @@
+//! `backups list`: the page backups of each environment and brand.
+
 use crate::cli::{BackupsArgs, BackupsCommand, GlobalArgs};
 use crate::cmd::Outcome;
 use crate::cmd::remote::table;
-use crate::remote;
+use crate::org::backup;
 
 pub(crate) fn execute(g: &GlobalArgs, a: &BackupsArgs) -> Outcome {
     let BackupsCommand::List { env, brand } = &a.command;
@@ -17,15 +19,20 @@ pub(crate) fn execute(g: &GlobalArgs, a: &BackupsArgs) -> Outcome {
             if brand.as_ref().is_some_and(|x| x != b.name.get_ref()) {
                 continue;
             }
-            for k in remote::list_backups(&project.root, &e.name, b) {
-                let state = if k.body.is_null() { "absent" } else { "page" };
+            for k in backup::pages(&project.root, &e.name, b) {
+                let Some(of) = k.page_of() else { continue };
+                let state = if k.backup.body.is_null() {
+                    "absent"
+                } else {
+                    "page"
+                };
                 rows.push(vec![
                     e.name.clone(),
                     b.name.get_ref().clone(),
-                    k.page,
-                    k.slot,
+                    of.page.clone(),
+                    of.slot.clone(),
                     state.to_string(),
-                    k.file_name,
+                    k.file_name.clone(),
                 ]);
             }
         }

@@ -1,9 +1,11 @@
+//! `deploy`: build, then send to preview or live ([`crate::org::deploy`]); a table of
+//! what happened to each page.
+
 use crate::cli::{DeployArgs, GlobalArgs};
-use crate::cmd::remote::{build_for, connect, table};
-use crate::cmd::{Outcome, status};
-use crate::okta::ops::Page;
-use crate::publish::{self, Mode, Options};
-use crate::remote::show;
+use crate::cmd::Outcome;
+use crate::cmd::remote::{build_for, connect, requests, table};
+use crate::org::deploy::{self, Mode, Options};
+use crate::org::fields::show;
 
 pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
     let Some(compiled) = build_for(g, &a.remote) else {
@@ -22,7 +24,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         yes: a.yes,
         allow_reset: a.allow_reset,
     };
-    let outcomes = match publish::deploy(&client, &compiled, env, mode, opts) {
+    let outcomes = match deploy::deploy(&client, &compiled, env, mode, opts) {
         Ok(o) => o,
         Err(errors) => {
             for e in errors {
@@ -45,7 +47,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
             if o.changes.is_empty() {
                 continue;
             }
-            outln!("{} / {}:", o.brand, page_name(o.page));
+            outln!("{} / {}:", o.brand, o.page.segment());
             for c in &o.changes {
                 if c.field == "pageContent" {
                     outln!(
@@ -78,7 +80,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
             };
             vec![
                 o.brand.clone(),
-                page_name(o.page).to_string(),
+                o.page.segment().to_string(),
                 o.action.to_string(),
                 result,
                 detail,
@@ -94,25 +96,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         .filter(|o| !o.ok)
         .map(|o| o.brand.as_str())
         .collect();
-    let stats = &client.stats;
-    status(
-        g,
-        &format!(
-            "{} request{} to Okta, {} retr{}",
-            stats.requests.load(std::sync::atomic::Ordering::Relaxed),
-            if stats.requests.load(std::sync::atomic::Ordering::Relaxed) == 1 {
-                ""
-            } else {
-                "s"
-            },
-            stats.retries.load(std::sync::atomic::Ordering::Relaxed),
-            if stats.retries.load(std::sync::atomic::Ordering::Relaxed) == 1 {
-                "y"
-            } else {
-                "ies"
-            }
-        ),
-    );
+    requests(g, &client);
     if failed.is_empty() {
         Outcome::Success
     } else {
@@ -123,12 +107,5 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
             names.join(", ")
         );
         Outcome::Failure
-    }
-}
-
-pub(crate) fn page_name(p: Page) -> &'static str {
-    match p {
-        Page::SignIn => "sign-in",
-        Page::Error => "error",
     }
 }

@@ -1,11 +1,13 @@
+//! `diff`: build, then compare with what the org holds ([`crate::org::diff`]); exit 2
+//! when anything differs.
+
 use crate::cli::{Against, DiffArgs, GlobalArgs};
 use crate::cmd::Outcome;
-use crate::cmd::deploy::page_name;
 use crate::cmd::remote::{build_for, connect};
 use crate::emit::unified_diff;
-use crate::okta::ops::Slot;
-use crate::publish;
-use crate::remote::show;
+use crate::okta::pages::Slot;
+use crate::org::diff::diff;
+use crate::org::fields::show;
 
 pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
     let Some(compiled) = build_for(g, &a.remote) else {
@@ -18,7 +20,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         Against::Live => Slot::Customized,
         Against::Preview => Slot::Preview,
     };
-    let results = match publish::diff(&client, &compiled, slot) {
+    let results = match diff(&client, &compiled, slot) {
         Ok(r) => r,
         Err(errors) => {
             for e in errors {
@@ -32,22 +34,22 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         match r {
             Err(e) => {
                 failed = true;
-                errln!("error: {brand} / {}: {e}", page_name(page));
+                errln!("error: {brand} / {}: {e}", page.segment());
             }
             Ok(changes) if changes.is_empty() => {
-                outln!("{brand} / {}: no change", page_name(page))
+                outln!("{brand} / {}: no change", page.segment())
             }
             Ok(changes) => {
                 differ = true;
                 outln!(
                     "{brand} / {}: {} field{} differ",
-                    page_name(page),
+                    page.segment(),
                     changes.len(),
                     if changes.len() == 1 { "" } else { "s" }
                 );
                 for c in changes {
                     if c.field == "pageContent" {
-                        let path = format!("{}/{}", slot.segment(), page_name(page));
+                        let path = format!("{}/{}", slot.segment(), page.segment());
                         out!(
                             "{}",
                             unified_diff(

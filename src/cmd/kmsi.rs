@@ -8,14 +8,14 @@ use serde_json::{Value, json};
 use crate::cli::{
     GlobalArgs, KmsiApplyArgs, KmsiArgs, KmsiCommand, KmsiPlanArgs, KmsiResetArgs, OutputFormat,
 };
-use crate::cmd::remote::table;
+use crate::cmd::remote::{client_for, requests, table};
 use crate::cmd::{Outcome, report, status};
 use crate::diag::Format;
 use crate::duration::IsoDuration;
 use crate::kmsi::{self, Action, Done, Plan, PreAuth};
 use crate::okta::Client;
+use crate::org::fields::show;
 use crate::project::Project;
-use crate::remote::show;
 
 pub(crate) fn execute(g: &GlobalArgs, a: &KmsiArgs) -> Outcome {
     match &a.command {
@@ -28,37 +28,20 @@ pub(crate) fn execute(g: &GlobalArgs, a: &KmsiArgs) -> Outcome {
 /// The project and the position of `--env` in it; diagnostics printed.
 pub(crate) fn load(g: &GlobalArgs, env: &str) -> Option<(Project, usize)> {
     let project = crate::cmd::remote::load_project(g)?;
-    match project
+    if let Err(e) = crate::org::environment(&project, env) {
+        errln!("error: {e}");
+        return None;
+    }
+    let i = project
         .config
         .environments
         .iter()
-        .position(|e| e.name == env)
-    {
-        Some(i) => Some((project, i)),
-        None => {
-            let names: Vec<&str> = project
-                .config
-                .environments
-                .iter()
-                .map(|e| e.name.as_str())
-                .collect();
-            errln!(
-                "error: no environment named `{env}` in signin-pages.toml (it has: {})",
-                names.join(", ")
-            );
-            None
-        }
-    }
+        .position(|e| e.name == env)?;
+    Some((project, i))
 }
 
 fn connect(g: &GlobalArgs, project: &Project, env: usize) -> Option<Client> {
-    match crate::remote::connect(project, &project.config.environments[env], g.verbose) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            errln!("error: {e}");
-            None
-        }
-    }
+    client_for(g, project, &project.config.environments[env])
 }
 
 struct Prepared {
@@ -242,22 +225,6 @@ fn print_json(v: &Value) {
     );
 }
 
-pub(crate) fn requests(g: &GlobalArgs, c: &Client) {
-    use std::sync::atomic::Ordering::Relaxed;
-    let (n, r) = (
-        c.stats.requests.load(Relaxed),
-        c.stats.retries.load(Relaxed),
-    );
-    status(
-        g,
-        &format!(
-            "{n} request{} to Okta, {r} retr{}",
-            if n == 1 { "" } else { "s" },
-            if r == 1 { "y" } else { "ies" }
-        ),
-    );
-}
-
 /// A value for "old → new"; a frequency also in words.
 fn shown(field: &str, v: &Value) -> String {
     match v.as_str().map(IsoDuration::parse) {
@@ -389,7 +356,7 @@ fn reset(g: &GlobalArgs, a: &KmsiResetArgs) -> Outcome {
         return Outcome::Failure;
     };
     let env = &project.config.environments[i].name;
-    let user = match kmsi::find_user(&client, &a.user) {
+    let user = match kmsi::reset::find_user(&client, &a.user) {
         Ok(Some(u)) => u,
         Ok(None) => {
             errln!(
@@ -428,7 +395,7 @@ fn reset(g: &GlobalArgs, a: &KmsiResetArgs) -> Outcome {
             return Outcome::Failure;
         }
     }
-    match kmsi::clear_sessions(&client, &user.id, a.revoke_tokens) {
+    match kmsi::reset::reset(&client, &user, a.revoke_tokens) {
         Ok(()) => {
             outln!(
                 "cleared the sessions of {who}{}: their next sign-in asks for MFA and shows the Keep me signed in prompt again",

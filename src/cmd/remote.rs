@@ -37,7 +37,7 @@ pub(crate) fn client_for(
     project: &crate::project::Project,
     env: &Environment,
 ) -> Option<Client> {
-    match crate::remote::connect(project, env, g.verbose) {
+    match crate::org::connect(project, env, g.verbose) {
         Ok(c) => Some(c),
         Err(e) => {
             errln!("error: {e}");
@@ -55,6 +55,23 @@ pub(crate) fn connect<'a>(
     let project = compiled.project.as_ref()?;
     let env = project.config.environments.iter().find(|e| e.name == env)?;
     client_for(g, project, env).map(|c| (env, c))
+}
+
+/// "N requests to Okta, M retries", unless `--quiet`.
+pub(crate) fn requests(g: &GlobalArgs, c: &Client) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let (n, r) = (
+        c.stats.requests.load(Relaxed),
+        c.stats.retries.load(Relaxed),
+    );
+    crate::cmd::status(
+        g,
+        &format!(
+            "{n} request{} to Okta, {r} retr{}",
+            if n == 1 { "" } else { "s" },
+            if r == 1 { "y" } else { "ies" }
+        ),
+    );
 }
 
 /// A plain table: a header row and rows, columns padded.

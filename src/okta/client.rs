@@ -1,28 +1,29 @@
-//! The HTTP client: one org, blocking `reqwest` over rustls, with Okta's rate-limit
-//! manners. 429 waits until `X-Rate-Limit-Reset` (plus jitter); 5xx, timeouts and broken
-//! connections back off a bounded number of times; only idempotent requests (GET, PUT,
-//! DELETE) are retried. When `X-Rate-Limit-Remaining` runs low, requests wait for the
-//! window to reset instead of provoking a 429. Every wait is printed with `-v`.
+//! The HTTP client: one org, blocking `reqwest` over rustls. How hard it tries and how it
+//! paces itself is [`super::retry`]; what it sends is built by the resource files
+//! (`brands`, `pages`, `policies`, `groups`, `users`).
 //!
 //! The token never leaves the org: every request, and every redirect, goes through
 //! [`OrgUrl::admit`] first (exactly the org's scheme, host and port; no user info), same-
 //! origin redirects are followed at most [`MAX_REDIRECTS`] times, and no answer is read
 //! past [`MAX_BODY`] bytes. (Response headers are bounded by hyper: 100 headers, about
-//! 400 KiB in all.)
+//! 400 KiB in all.) Paths are built from segments ([`api_path`]), queries and forms are
+//! encoded by reqwest: an id or a login from anywhere stays one segment or one value.
 
 use std::io::Read;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use reqwest::Method;
-use reqwest::blocking::{RequestBuilder, Response};
+use reqwest::blocking::{Request, RequestBuilder, Response};
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use serde_json::Value;
 use url::Url;
 
-use super::auth::{Credentials, Secret, client_assertion};
+use super::auth::{self, Credentials, Secret};
 use super::error::OktaError;
 use super::org_url::{Foreign, OrgUrl, path_of};
+use super::retry::{Attempts, Pacer, RetryPolicy, Stats};
 
 /// Same-origin redirects followed for one request.
 pub const MAX_REDIRECTS: usize = 3;
@@ -30,6 +31,19 @@ pub const MAX_REDIRECTS: usize = 3;
 /// The largest answer read (Okta's pages of 200 brands or rules are far smaller): past
 /// it the command stops instead of holding whatever a broken server streams.
 pub const MAX_BODY: u64 = 16 * 1024 * 1024;
+
+/// A query: `(name, value)` pairs, encoded by reqwest.
+pub type Query<'a> = &'a [(&'a str, &'a str)];
+
+/// `/api/v1/` and `segments`, each percent-encoded as one path segment (by `url`): an id
+/// or a login never adds a segment, a query or a fragment.
+pub fn api_path(segments: &[&str]) -> String {
+    let mut u = Url::parse("http://org.invalid/api/v1").expect("a valid base");
+    u.path_segments_mut()
+        .expect("an http URL has a path")
+        .extend(segments);
+    u.path().to_string()
+}
 
 /// Why the redirect policy stopped a redirect (found again in reqwest's error chain).
 #[derive(Debug)]
@@ -49,56 +63,6 @@ impl std::fmt::Display for RedirectRefused {
 
 impl std::error::Error for RedirectRefused {}
 
-/// How hard to try. Tests shrink the delays with `SIGNIN_PAGES_RETRY_BASE_MS` and the
-/// timeout with `SIGNIN_PAGES_TIMEOUT_MS`.
-#[derive(Debug, Clone)]
-pub struct RetryPolicy {
-    /// Retries after a 5xx or a broken connection.
-    pub max_retries: u32,
-    /// Retries after a 429.
-    pub max_rate_limited: u32,
-    /// First back-off; doubles each time.
-    pub base: Duration,
-    /// The longest single wait (for a far-away `X-Rate-Limit-Reset`).
-    pub max_wait: Duration,
-    pub timeout: Duration,
-    /// Requests kept in hand: below this many remaining, wait for the window to reset.
-    pub reserve: u64,
-}
-
-impl RetryPolicy {
-    pub fn from_env() -> Self {
-        let ms = |k: &str, d: u64| {
-            std::env::var(k)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .map_or(Duration::from_millis(d), Duration::from_millis)
-        };
-        RetryPolicy {
-            max_retries: 4,
-            max_rate_limited: 8,
-            base: ms("SIGNIN_PAGES_RETRY_BASE_MS", 500),
-            max_wait: Duration::from_secs(120),
-            timeout: ms("SIGNIN_PAGES_TIMEOUT_MS", 30_000),
-            reserve: 2,
-        }
-    }
-}
-
-/// What the client did, for the summary and for tests.
-#[derive(Debug, Default)]
-pub struct Stats {
-    pub requests: AtomicU64,
-    pub retries: AtomicU64,
-    pub rate_limited: AtomicU64,
-}
-
-#[derive(Debug, Default)]
-struct Window {
-    remaining: Option<u64>,
-    reset: Option<u64>,
-}
-
 /// A client for one org.
 pub struct Client {
     org: OrgUrl,
@@ -106,7 +70,7 @@ pub struct Client {
     creds: Credentials,
     bearer: Mutex<Option<Secret>>,
     policy: RetryPolicy,
-    window: Mutex<Window>,
+    pacer: Pacer,
     verbose: u8,
     pub stats: Stats,
 }
@@ -117,26 +81,6 @@ pub struct Answer {
     pub body: Vec<u8>,
     /// `Link: <…>; rel="next"`, resolved against the answer's URL (not yet admitted).
     pub next: Option<Url>,
-}
-
-fn epoch_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-fn epoch_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
-}
-
-/// 0–250 ms, so that parallel workers do not all wake at once.
-fn jitter() -> Duration {
-    let n = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    Duration::from_millis(u64::from(n % 251))
 }
 
 fn header_u64(r: &Response, name: &str) -> Option<u64> {
@@ -176,7 +120,7 @@ impl Client {
         });
         let http = reqwest::blocking::Client::builder()
             .timeout(policy.timeout)
-            .connect_timeout(policy.timeout.min(Duration::from_secs(10)))
+            .connect_timeout(policy.timeout.min(std::time::Duration::from_secs(10)))
             .user_agent(concat!("signin-pages/", env!("CARGO_PKG_VERSION")))
             .https_only(org.is_https())
             .redirect(redirects)
@@ -188,7 +132,7 @@ impl Client {
             creds,
             bearer: Mutex::new(None),
             policy,
-            window: Mutex::new(Window::default()),
+            pacer: Pacer::default(),
             verbose,
             stats: Stats::default(),
         })
@@ -198,23 +142,40 @@ impl Client {
         self.org.as_str()
     }
 
-    /// Every request starts here: `url` must be on the org's origin, or nothing is sent.
-    /// `via` says where the URL came from and `from` which call led to it, for the error.
+    /// Every request starts here: `url` must be on the org's origin, or nothing is built
+    /// or sent. (Before reqwest sees it: reqwest would move a URL's user info into an
+    /// `Authorization` header.) `via` says where the URL came from and `from` which call
+    /// led to it, for the error.
     fn request(
         &self,
         method: Method,
-        url: &Url,
+        url: Url,
         via: &'static str,
         from: &str,
     ) -> Result<RequestBuilder, OktaError> {
-        self.org.admit(url).map_err(|foreign| OktaError::Foreign {
+        self.org.admit(&url).map_err(|foreign| OktaError::Foreign {
             method: method.to_string(),
             path: from.to_string(),
             via,
             origin: foreign.to_string(),
             org: self.org.to_string(),
         })?;
-        Ok(self.http.request(method, url.clone()))
+        Ok(self.http.request(method, url))
+    }
+
+    /// The request with its query or form encoded (by reqwest, which does not change the
+    /// origin: the URL stays admitted).
+    fn build(
+        &self,
+        method: &str,
+        builder: RequestBuilder,
+        from: &str,
+    ) -> Result<Request, OktaError> {
+        builder.build().map_err(|e| OktaError::Transport {
+            method: method.into(),
+            path: from.to_string(),
+            message: format!("the request cannot be built: {}", describe(&e)),
+        })
     }
 
     /// A failed send; a redirect the policy refused names where it pointed.
@@ -252,131 +213,50 @@ impl Client {
         }
     }
 
-    /// The `Authorization` header value.
-    fn authorization(&self) -> Result<String, OktaError> {
-        match &self.creds {
-            Credentials::ApiToken { token, .. } => Ok(format!("SSWS {}", token.expose())),
-            Credentials::ServiceApp {
-                client_id,
-                key,
-                key_id,
-                scopes,
-                ..
-            } => {
+    /// The `Authorization` header value (marked sensitive: reqwest never prints it).
+    fn authorization(&self) -> Result<HeaderValue, OktaError> {
+        let text = match &self.creds {
+            Credentials::ApiToken { token, .. } => format!("SSWS {}", token.expose()),
+            Credentials::ServiceApp { .. } => {
                 let mut cached = self.bearer.lock().expect("token cache");
-                if let Some(t) = cached.as_ref() {
-                    return Ok(format!("Bearer {}", t.expose()));
+                if cached.is_none() {
+                    *cached = Some(self.service_app_token()?);
                 }
-                const TOKEN_PATH: &str = "/oauth2/v1/token";
-                let endpoint = self
-                    .org
-                    .endpoint(TOKEN_PATH)
-                    .map_err(|e| bad_url("POST", TOKEN_PATH, &e))?;
-                let audience = endpoint.as_str();
-                let assertion = client_assertion(client_id, audience, key, key_id.as_deref())
-                    .map_err(|e| OktaError::Setup(format!("service app `{client_id}`: {e}")))?;
-                let form = [
-                    ("grant_type", "client_credentials"),
-                    ("scope", &scopes.join(" ")),
-                    (
-                        "client_assertion_type",
-                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                    ),
-                    ("client_assertion", assertion.expose()),
-                ];
-                let body = form
-                    .iter()
-                    .map(|(k, v)| format!("{k}={}", form_encode(v)))
-                    .collect::<Vec<_>>()
-                    .join("&");
-                self.note(2, "POST /oauth2/v1/token (client credentials)");
-                let r = self
-                    .request(Method::POST, &endpoint, "the token endpoint", TOKEN_PATH)?
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Accept", "application/json")
-                    .body(body)
-                    .send()
-                    .map_err(|e| self.failed("POST", TOKEN_PATH, &e))?;
-                let status = r.status().as_u16();
-                let bytes = read_body(r, "POST", TOKEN_PATH)?;
-                if status != 200 {
-                    let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-                    let what = v
-                        .get("error_description")
-                        .or(v.get("error"))
-                        .and_then(|x| x.as_str())
-                        .unwrap_or("no reason given");
-                    return Err(OktaError::Setup(format!(
-                        "the service app `{client_id}` could not get a token ({status}): {what}; check its client id, its registered public key and its granted scopes ({})",
-                        scopes.join(", ")
-                    )));
-                }
-                let v: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-                let token = v
-                    .get("access_token")
-                    .and_then(|t| t.as_str())
-                    .ok_or_else(|| {
-                        OktaError::Setup("Okta's token answer has no access_token".into())
-                    })?;
-                let token = Secret::new(token);
-                *cached = Some(token.clone());
-                Ok(format!("Bearer {}", token.expose()))
+                format!("Bearer {}", cached.as_ref().expect("just set").expose())
             }
-        }
+        };
+        let mut value = HeaderValue::from_str(&text).map_err(|_| {
+            OktaError::Setup(format!(
+                "the credentials from {} hold characters an HTTP header cannot carry",
+                self.creds.source()
+            ))
+        })?;
+        value.set_sensitive(true);
+        Ok(value)
     }
 
-    /// Wait when the rate-limit window is nearly used up. Each request takes one from the
-    /// count the last answer reported before it is sent, so that parallel workers do not
-    /// all spend the last requests of a window at once.
-    fn pace(&self) {
-        loop {
-            let wait = {
-                let mut w = self.window.lock().expect("rate window");
-                match (w.remaining, w.reset) {
-                    // Wait until the reset instant itself (to the millisecond), not the
-                    // whole second after it: rounding up cost up to 2 s per window.
-                    (Some(rem), Some(reset))
-                        if rem <= self.policy.reserve && reset * 1000 > epoch_ms() =>
-                    {
-                        Some(
-                            Duration::from_millis(reset * 1000 - epoch_ms())
-                                .min(self.policy.max_wait)
-                                + jitter(),
-                        )
-                    }
-                    (Some(rem), _) => {
-                        w.remaining = Some(rem.saturating_sub(1));
-                        None
-                    }
-                    _ => None,
-                }
-            };
-            let Some(d) = wait else { return };
-            self.note(1, &format!("pacing: {:.1} s until Okta's rate-limit window resets (X-Rate-Limit-Remaining is low)", d.as_secs_f64()));
-            std::thread::sleep(d);
-            let mut w = self.window.lock().expect("rate window");
-            if w.reset.is_some_and(|r| r * 1000 <= epoch_ms()) {
-                w.remaining = None;
-            }
-        }
-    }
-
-    fn record_window(&self, r: &Response) {
-        let (rem, reset) = (
-            header_u64(r, "x-rate-limit-remaining"),
-            header_u64(r, "x-rate-limit-reset"),
-        );
-        if rem.is_some() || reset.is_some() {
-            let mut w = self.window.lock().expect("rate window");
-            // Answers to parallel requests arrive out of order: within one window, the
-            // lowest count (ours, already decremented for requests in flight, or Okta's)
-            // is the true one.
-            w.remaining = match (w.remaining, rem) {
-                (Some(mine), Some(theirs)) if w.reset == reset => Some(mine.min(theirs)),
-                _ => rem,
-            };
-            w.reset = reset;
-        }
+    /// The service app's access token: client credentials with a signed assertion,
+    /// posted as a form to the org's own token endpoint.
+    fn service_app_token(&self) -> Result<Secret, OktaError> {
+        const TOKEN_PATH: &str = "/oauth2/v1/token";
+        let endpoint = self
+            .org
+            .endpoint(TOKEN_PATH)
+            .map_err(|e| bad_url("POST", TOKEN_PATH, &e))?;
+        let form = auth::token_form(&self.creds, endpoint.as_str())?;
+        self.note(2, "POST /oauth2/v1/token (client credentials)");
+        let builder = self
+            .request(Method::POST, endpoint, "the token endpoint", TOKEN_PATH)?
+            .header("Accept", "application/json")
+            .form(&form);
+        let req = self.build("POST", builder, TOKEN_PATH)?;
+        let r = self
+            .http
+            .execute(req)
+            .map_err(|e| self.failed("POST", TOKEN_PATH, &e))?;
+        let status = r.status().as_u16();
+        let bytes = read_body(r, "POST", TOKEN_PATH)?;
+        auth::token_from_answer(&self.creds, status, &bytes)
     }
 
     /// Send a request for a path on the org (`/api/v1/…`), with retries as the policy says.
@@ -384,13 +264,14 @@ impl Client {
         &self,
         method: Method,
         path: &str,
+        query: Query<'_>,
         body: Option<&Value>,
     ) -> Result<Answer, OktaError> {
         let url = self
             .org
             .endpoint(path)
             .map_err(|e| bad_url(method.as_str(), path, &e))?;
-        self.send_to(method, &url, "the request", path, body)
+        self.send_to(method, url, query, "the request", path, body)
     }
 
     /// Send a request to `url` (a path resolved on the org, or a `Link` from an answer)
@@ -398,145 +279,91 @@ impl Client {
     fn send_to(
         &self,
         method: Method,
-        url: &Url,
+        url: Url,
+        query: Query<'_>,
         via: &'static str,
         from: &str,
         body: Option<&Value>,
     ) -> Result<Answer, OktaError> {
-        let path = path_of(url).to_string();
         let m = method.as_str().to_string();
+        let mut builder = self
+            .request(method.clone(), url, via, from)?
+            .query(query)
+            .header("Accept", "application/json");
+        if let Some(b) = body {
+            builder = builder.json(b);
+        }
+        let request = self.build(&m, builder, from)?;
+        let path = path_of(request.url()).to_string();
+        let what = format!("{m} {path}");
         let idempotent = matches!(
             method,
             Method::GET | Method::PUT | Method::DELETE | Method::HEAD
         );
         let oauth = matches!(self.creds, Credentials::ServiceApp { .. });
-        let (mut retries, mut limited) = (0u32, 0u32);
+        let mut tries = Attempts::default();
         loop {
-            self.pace();
-            let mut req = self
-                .request(method.clone(), url, via, from)?
-                .header("Accept", "application/json")
-                .header("Authorization", self.authorization()?);
-            if let Some(b) = body {
-                req = req
-                    .header("Content-Type", "application/json")
-                    .body(serde_json::to_vec(b).expect("JSON serializes"));
-            }
+            self.pacer.wait_turn(&self.policy, |t| self.note(1, t));
+            let mut attempt = request.try_clone().expect("a JSON or empty body clones");
+            attempt
+                .headers_mut()
+                .insert(AUTHORIZATION, self.authorization()?);
             let started = Instant::now();
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let outcome = req.send();
-            let wait = match outcome {
+            let wait = match self.http.execute(attempt) {
                 Ok(r) => {
-                    self.record_window(&r);
+                    let reset = header_u64(&r, "x-rate-limit-reset");
+                    let remaining = header_u64(&r, "x-rate-limit-remaining");
+                    self.pacer.record(remaining, reset);
                     let status = r.status().as_u16();
                     self.note(
                         2,
                         &format!(
-                            "{m} {path} → {status} ({} ms, {} left in the rate-limit window)",
+                            "{what} → {status} ({} ms, {} left in the rate-limit window)",
                             started.elapsed().as_millis(),
-                            header_u64(&r, "x-rate-limit-remaining")
-                                .map_or("?".into(), |n| n.to_string())
+                            remaining.map_or("?".into(), |n| n.to_string())
                         ),
                     );
-                    if status == 429 && idempotent && limited < self.policy.max_rate_limited {
-                        limited += 1;
-                        self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
-                        let reset = header_u64(&r, "x-rate-limit-reset").unwrap_or(epoch_now() + 1);
-                        let d = Duration::from_secs(reset.saturating_sub(epoch_now()))
-                            .min(self.policy.max_wait)
-                            + jitter();
-                        Some((
-                            d,
-                            format!(
-                                "{m} {path}: 429 (rate limit); waiting {:.1} s until X-Rate-Limit-Reset",
-                                d.as_secs_f64()
-                            ),
-                        ))
-                    } else if (500..600).contains(&status)
-                        && idempotent
-                        && retries < self.policy.max_retries
+                    match self
+                        .policy
+                        .after_status(&mut tries, idempotent, status, reset, &what)
                     {
-                        retries += 1;
-                        let d = self.policy.base * 2u32.pow(retries - 1) + jitter();
-                        Some((
-                            d,
-                            format!(
-                                "{m} {path}: {status} from Okta; retry {retries}/{} in {:.1} s",
-                                self.policy.max_retries,
-                                d.as_secs_f64()
-                            ),
-                        ))
-                    } else {
-                        let next = r
-                            .headers()
-                            .get_all("link")
-                            .iter()
-                            .filter_map(|v| v.to_str().ok())
-                            .find_map(link_next)
-                            .map(|link| {
-                                OrgUrl::resolve(r.url(), &link).map_err(|e| OktaError::Transport {
-                                    method: m.clone(),
-                                    path: path.clone(),
-                                    message: format!(
-                                        "Okta's `Link: rel=\"next\"` header is not a URL ({e})"
-                                    ),
-                                })
-                            })
-                            .transpose()?;
-                        let bytes = read_body(r, &m, &path)?;
-                        // A 3xx here is a redirect without a usable `Location`.
-                        if status >= 300 {
-                            return Err(OktaError::from_answer(&m, &path, status, &bytes, oauth));
-                        }
-                        return Ok(Answer {
-                            status,
-                            body: bytes,
-                            next,
-                        });
+                        Some(w) => w,
+                        None => return answer(r, status, &m, &path, oauth),
                     }
                 }
                 Err(e) if e.is_redirect() => {
                     let refused = self.failed(&m, &path, &e);
-                    self.note(2, &format!("{m} {path} → redirect refused"));
+                    self.note(2, &format!("{what} → redirect refused"));
                     return Err(refused);
                 }
                 Err(e) => {
+                    let problem = describe(&e);
                     self.note(
                         2,
-                        &format!(
-                            "{m} {path} → {} ({} ms)",
-                            describe(&e),
-                            started.elapsed().as_millis()
-                        ),
+                        &format!("{what} → {problem} ({} ms)", started.elapsed().as_millis()),
                     );
-                    if idempotent && retries < self.policy.max_retries {
-                        retries += 1;
-                        let d = self.policy.base * 2u32.pow(retries - 1) + jitter();
-                        Some((
-                            d,
-                            format!(
-                                "{m} {path}: {}; retry {retries}/{} in {:.1} s",
-                                describe(&e),
-                                self.policy.max_retries,
-                                d.as_secs_f64()
-                            ),
-                        ))
-                    } else {
-                        return Err(transport(&m, &path, &e));
+                    match self
+                        .policy
+                        .after_failure(&mut tries, idempotent, &problem, &what)
+                    {
+                        Some(w) => w,
+                        None => return Err(transport(&m, &path, &e)),
                     }
                 }
             };
-            if let Some((d, why)) = wait {
-                self.stats.retries.fetch_add(1, Ordering::Relaxed);
-                self.note(1, &why);
-                std::thread::sleep(d);
+            if wait.rate_limited {
+                self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
             }
+            self.stats.retries.fetch_add(1, Ordering::Relaxed);
+            self.note(1, &wait.why);
+            std::thread::sleep(wait.duration);
         }
     }
 
     /// GET a JSON object; `None` on 404.
-    pub fn get(&self, path: &str) -> Result<Option<Value>, OktaError> {
-        match self.send(Method::GET, path, None) {
+    pub fn get(&self, path: &str, query: Query<'_>) -> Result<Option<Value>, OktaError> {
+        match self.send(Method::GET, path, query, None) {
             Ok(a) => json(&a.body, "GET", path).map(Some),
             Err(e) if e.status() == Some(404) => Ok(None),
             Err(e) => Err(e),
@@ -544,9 +371,9 @@ impl Client {
     }
 
     /// GET every page of a list, following `Link: rel="next"`.
-    pub fn list(&self, path: &str) -> Result<Vec<Value>, OktaError> {
+    pub fn list(&self, path: &str, query: Query<'_>) -> Result<Vec<Value>, OktaError> {
         let mut out = Vec::new();
-        let mut answer = self.send(Method::GET, path, None)?;
+        let mut answer = self.send(Method::GET, path, query, None)?;
         let mut pages = 1;
         loop {
             let a = answer;
@@ -569,7 +396,8 @@ impl Client {
             }
             answer = self.send_to(
                 Method::GET,
-                &next,
+                next,
+                &[],
                 "Okta's `Link: rel=\"next\"` header",
                 path,
                 None,
@@ -579,18 +407,53 @@ impl Client {
     }
 
     pub fn put(&self, path: &str, body: &Value) -> Result<Value, OktaError> {
-        let a = self.send(Method::PUT, path, Some(body))?;
+        let a = self.send(Method::PUT, path, &[], Some(body))?;
         json(&a.body, "PUT", path)
     }
 
-    pub fn post(&self, path: &str, body: &Value) -> Result<Value, OktaError> {
-        let a = self.send(Method::POST, path, Some(body))?;
+    pub fn post(&self, path: &str, query: Query<'_>, body: &Value) -> Result<Value, OktaError> {
+        let a = self.send(Method::POST, path, query, Some(body))?;
         json(&a.body, "POST", path)
     }
 
-    pub fn delete(&self, path: &str) -> Result<(), OktaError> {
-        self.send(Method::DELETE, path, None).map(|_| ())
+    pub fn delete(&self, path: &str, query: Query<'_>) -> Result<(), OktaError> {
+        self.send(Method::DELETE, path, query, None).map(|_| ())
     }
+}
+
+/// The answer that ends a request: a success with its body and `Link: rel="next"`, or
+/// Okta's error.
+fn answer(
+    r: Response,
+    status: u16,
+    method: &str,
+    path: &str,
+    oauth: bool,
+) -> Result<Answer, OktaError> {
+    let next = r
+        .headers()
+        .get_all("link")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(link_next)
+        .map(|link| {
+            OrgUrl::resolve(r.url(), &link).map_err(|e| OktaError::Transport {
+                method: method.into(),
+                path: path.into(),
+                message: format!("Okta's `Link: rel=\"next\"` header is not a URL ({e})"),
+            })
+        })
+        .transpose()?;
+    let bytes = read_body(r, method, path)?;
+    // A 3xx here is a redirect without a usable `Location`.
+    if status >= 300 {
+        return Err(OktaError::from_answer(method, path, status, &bytes, oauth));
+    }
+    Ok(Answer {
+        status,
+        body: bytes,
+        next,
+    })
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -683,18 +546,6 @@ fn transport(method: &str, path: &str, e: &reqwest::Error) -> OktaError {
     }
 }
 
-fn form_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".into(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -710,6 +561,18 @@ mod tests {
         assert_eq!(
             link_next(r#"<https://o.okta.com/api/v1/brands?limit=20>; rel="self""#),
             None
+        );
+    }
+
+    #[test]
+    fn path_segments_stay_segments() {
+        assert_eq!(
+            api_path(&["brands", "b1", "pages", "sign-in", "preview"]),
+            "/api/v1/brands/b1/pages/sign-in/preview"
+        );
+        assert_eq!(
+            api_path(&["users", "a b/../c?d#e"]),
+            "/api/v1/users/a%20b%2F..%2Fc%3Fd%23e"
         );
     }
 }

@@ -1,11 +1,22 @@
-//! Okta's Management API: the client, credentials, errors, and the operations the
-//! commands use (brands, sign-in and error pages, policies).
+//! Okta's Management API, and nothing else: it knows nothing of the project or the
+//! pipeline (`tests/layers.rs` holds it to `out`, `redact` and `diag`).
+//!
+//! The machinery: [`client`] (one org, every request through the origin check, answers
+//! capped), [`retry`] (rate limits, back-off, pacing), [`auth`] (API tokens and service
+//! apps), [`error`] (Okta's errors with advice), [`org_url`] (the org's validated address).
+//! Then one file per resource: [`brands`], [`pages`], [`policies`], [`groups`], [`users`];
+//! a new resource (a brand's themes) is one more file beside them.
 
 pub mod auth;
+pub mod brands;
 pub mod client;
 pub mod error;
-pub mod ops;
+pub mod groups;
 pub mod org_url;
+pub mod pages;
+pub mod policies;
+pub mod retry;
+pub mod users;
 
 pub use auth::{Credentials, Secret};
 pub use client::Client;

@@ -1,0 +1,110 @@
+//! Pre-authentication KMSI (the "Keep me signed in" checkbox before sign-in) is an org
+//! setting with no API: `kmsi plan` prints the Admin Console steps, and warns when a
+//! template hides the checkbox while the project asks for it.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::config::Kmsi;
+use crate::source::SourceFile;
+
+/// The Admin Console steps for the pre-authentication checkbox (Okta's guide), to turn
+/// it on or off.
+pub fn pre_auth_steps(on: bool) -> [String; 4] {
+    [
+        "In the Admin Console, go to Security › General.".into(),
+        "In the Organization Security section, click Edit.".into(),
+        format!(
+            "Turn {} \"Show option to stay signed in before users sign in\".",
+            if on { "on" } else { "off" }
+        ),
+        "Click Save.".into(),
+    ]
+}
+
+/// A template that hides the pre-authentication checkbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HiddenCheckbox {
+    pub file: String,
+    pub line: usize,
+}
+
+/// What `kmsi plan` says about pre-authentication KMSI.
+#[derive(Debug, Clone, Default)]
+pub struct PreAuth {
+    /// `[kmsi] pre_auth`, when set.
+    pub asked: Option<bool>,
+    /// Templates that set `showKeepMeSignedIn` to false.
+    pub hidden: Vec<HiddenCheckbox>,
+}
+
+impl PreAuth {
+    pub fn new(k: &Kmsi, templates: &[Arc<SourceFile>]) -> Self {
+        let asked = k.pre_auth.as_ref().map(|p| *p.get_ref());
+        PreAuth {
+            asked,
+            hidden: if asked == Some(true) {
+                hidden_checkbox(templates)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    pub(super) fn to_json(&self) -> Value {
+        json!({
+            "asked": self.asked,
+            "api": false,
+            "steps": self.asked.map_or(json!([]), |on| json!(pre_auth_steps(on))),
+            "hiddenCheckbox": self.hidden.iter().map(|h| json!({"file": h.file, "line": h.line})).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// Where a template sets the widget's `features.showKeepMeSignedIn` to false
+/// (`showKeepMeSignedIn = false`, `showKeepMeSignedIn: false`, quoted keys too).
+pub fn hidden_checkbox(templates: &[Arc<SourceFile>]) -> Vec<HiddenCheckbox> {
+    const KEY: &str = "showKeepMeSignedIn";
+    let mut out = Vec::new();
+    for t in templates {
+        for (at, _) in t.text.match_indices(KEY) {
+            let rest = t.text[at + KEY.len()..].trim_start_matches(['"', '\'']);
+            let rest = rest.trim_start();
+            let Some(rest) = rest.strip_prefix([':', '=']) else {
+                continue;
+            };
+            if rest.starts_with('=') {
+                continue; // a comparison, not an assignment
+            }
+            let rest = rest.trim_start();
+            if rest.starts_with("false")
+                && !rest[5..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                out.push(HiddenCheckbox {
+                    file: t.path.clone(),
+                    line: t.position(at).line,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_checkbox_is_found() {
+        let f = Arc::new(SourceFile::new(
+            "templates/sign-in.html",
+            "<script>\nconfig.features.showKeepMeSignedIn = false;\nvar a = {\"showKeepMeSignedIn\": false};\nif (x.showKeepMeSignedIn === false) {}\nfeatures: { showKeepMeSignedIn: falsey }\n</script>\n",
+        ));
+        let found = hidden_checkbox(&[f]);
+        assert_eq!(found.iter().map(|h| h.line).collect::<Vec<_>>(), vec![2, 3]);
+    }
+}
