@@ -878,7 +878,7 @@ fn a_rule_backup_written_by_an_earlier_version_is_restored() {
         kmsi_of(&okta, "Portal", "Portal rule")["postAuth"],
         "ALLOWED"
     );
-    let b = policy_backups(&p);
+    let b = p.backups("prod", "policies");
     assert_eq!(b.len(), 2);
     assert_eq!(b[0], doc);
     assert_eq!(b[1]["body"]["id"], json!(rid));

@@ -857,7 +857,7 @@ fn a_page_backup_written_by_an_earlier_version_is_restored() {
         okta.sign_in(&acme, "customized").unwrap()["pageContent"],
         "<p>then</p>"
     );
-    let b = backups(&p, "Acme");
+    let b = p.backups("prod", "Acme");
     assert_eq!(b.len(), 2);
     assert_eq!(b[0], doc);
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
