@@ -11,8 +11,6 @@ const MAX_LINES: usize = 600;
 
 /// Files that are longer, or open without a `//!` paragraph, today: (path, why).
 const NOT_YET: &[(&str, &str)] = &[
-    ("src/main.rs", "no paragraph: the binary's glue"),
-    ("src/kmsi.rs", "long: moving to kmsi/ (issue 11)"),
     (
         "src/check/csp.rs",
         "long: check/ is being rewritten (issue 11)",
@@ -21,39 +19,6 @@ const NOT_YET: &[(&str, &str)] = &[
         "src/check/okta.rs",
         "long: check/ is being rewritten (issue 11)",
     ),
-    ("src/okta/client.rs", "long: okta/ is moving (issue 11)"),
-    (
-        "src/cmd/backups.rs",
-        "no paragraph: cmd/ is moving (issue 11)",
-    ),
-    (
-        "src/cmd/build.rs",
-        "no paragraph: cmd/ is moving (issue 11)",
-    ),
-    (
-        "src/cmd/check.rs",
-        "no paragraph: cmd/ is moving (issue 11)",
-    ),
-    (
-        "src/cmd/deploy.rs",
-        "no paragraph: cmd/ is moving (issue 11)",
-    ),
-    ("src/cmd/diff.rs", "no paragraph: cmd/ is moving (issue 11)"),
-    (
-        "src/cmd/explain.rs",
-        "no paragraph: cmd/ is moving (issue 11)",
-    ),
-    ("src/cmd/init.rs", "no paragraph: cmd/ is moving (issue 11)"),
-    ("src/cmd/pull.rs", "no paragraph: cmd/ is moving (issue 11)"),
-    (
-        "src/cmd/rollback.rs",
-        "no paragraph: cmd/ is moving (issue 11)",
-    ),
-    (
-        "src/cmd/serve.rs",
-        "no paragraph: cmd/ is moving (issue 11)",
-    ),
-    ("src/cmd/test.rs", "no paragraph: cmd/ is moving (issue 11)"),
 ];
 
 /// What is wrong with one file's shape, if anything.

@@ -1,3 +1,6 @@
+//! `signin-pages build`: compile every target, and write `dist/` only when no check
+//! found an error (all or nothing).
+
 use crate::cli::{BuildArgs, GlobalArgs};
 use crate::cmd::{Outcome, report, report_write_error, status};
 use crate::compile::{self, Options, compile};

@@ -1,3 +1,7 @@
+//! `signin-pages check`: compile every target in memory and report what the checks find,
+//! for people, as JSON Lines or as GitHub annotations; exit 1 on errors (or warnings with
+//! `--deny-warnings`).
+
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::cmd::{Outcome, report, status};
 use crate::compile::{self, Options, compile};

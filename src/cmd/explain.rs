@@ -1,3 +1,6 @@
+//! `signin-pages explain [CODE]`: every rule code with its severity and title, or what one
+//! rule catches, why it matters and how to fix it (the registry in `diag::rules`).
+
 use crate::cli::ExplainArgs;
 use crate::cmd::Outcome;
 use crate::diag::rules::{self, RULES};

@@ -1,3 +1,5 @@
+//! `signin-pages init [DIR]`: write the starter project (`starter`).
+
 use crate::cli::{GlobalArgs, InitArgs};
 use crate::cmd::{Outcome, status};
 use crate::starter;

@@ -1,3 +1,6 @@
+//! `signin-pages serve`: start the live preview (`preview`) on a loopback address and
+//! wait until the process is stopped.
+
 use std::net::SocketAddr;
 
 use crate::cli::{GlobalArgs, ServeArgs};

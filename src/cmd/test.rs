@@ -1,3 +1,6 @@
+//! `signin-pages test [--accept]`: compare every target's output with `snapshots/`, or
+//! accept the new output as the snapshots.
+
 use crate::cli::{GlobalArgs, TestArgs};
 use crate::cmd::{Outcome, report, report_write_error, status};
 use crate::compile::{Options, compile};

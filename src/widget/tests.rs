@@ -1,3 +1,6 @@
+//! Unit tests of the embedded widget facts: every file loads, versions resolve, keys,
+//! languages, tokens and CSS landmarks read as the data says.
+
 use super::*;
 
 fn newest_name() -> &'static str {
