@@ -117,20 +117,11 @@ fn in_values(
     held.map(|(_, loc)| loc)
 }
 
-/// What Tera's autoescape makes of a value.
+/// What Tera's autoescape makes of a value: Tera's own escaping.
 fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(s.len());
+    tera::escape_html(s, &mut out).expect("writing to a Vec does not fail");
+    String::from_utf8(out).expect("escaping keeps UTF-8")
 }
 
 /// The `nth` match (or the first, when a source has fewer) in the first source that has any.
