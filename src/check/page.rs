@@ -295,8 +295,14 @@ impl<'p> Element<'p> {
     }
 
     /// An attribute's value as the browser reads it (character references decoded).
+    /// (Found by its local name among the element's few attributes: scraper's own
+    /// `attr` makes an atom of the name first, which costs more than the search.)
     pub fn attr(&self, name: &str) -> Option<&'p str> {
-        self.el.value().attr(name)
+        self.el
+            .value()
+            .attrs()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
     }
 
     /// An attribute as written.

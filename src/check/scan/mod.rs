@@ -14,6 +14,7 @@
 //! markup; the scanner does not model foreign content, which makes a difference only
 //! when such an element holds a `<`.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 pub mod css;
@@ -40,11 +41,59 @@ pub const RAW_TEXT: &[&str] = &[
     "plaintext",
 ];
 
+/// A tag or attribute name in lower case (the common ones without an allocation).
+pub type Name = Cow<'static, str>;
+
+/// `s` in lower case, borrowed when it is one of the names most pages are made of.
+fn lower_name(s: &str) -> Name {
+    Cow::Borrowed(match s {
+        "a" => "a",
+        "body" => "body",
+        "br" => "br",
+        "button" => "button",
+        "div" => "div",
+        "form" => "form",
+        "head" => "head",
+        "html" => "html",
+        "i" => "i",
+        "img" => "img",
+        "input" => "input",
+        "label" => "label",
+        "li" => "li",
+        "link" => "link",
+        "meta" => "meta",
+        "p" => "p",
+        "script" => "script",
+        "span" => "span",
+        "style" => "style",
+        "title" => "title",
+        "ul" => "ul",
+        "action" => "action",
+        "alt" => "alt",
+        "charset" => "charset",
+        "class" => "class",
+        "content" => "content",
+        "data-string" => "data-string",
+        "for" => "for",
+        "href" => "href",
+        "http-equiv" => "http-equiv",
+        "id" => "id",
+        "lang" => "lang",
+        "name" => "name",
+        "nonce" => "nonce",
+        "rel" => "rel",
+        "src" => "src",
+        "type" => "type",
+        "value" => "value",
+        _ => return Cow::Owned(s.to_ascii_lowercase()),
+    })
+}
+
 /// One attribute as written: its name (lower case), where the name is, and where the
 /// value is (inside the quotes; `None` for an attribute without `=`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attr {
-    pub name: String,
+    pub name: Name,
     pub name_range: Range<usize>,
     pub value: Option<Range<usize>>,
 }
@@ -55,7 +104,7 @@ pub struct StartTag {
     /// `<` up to just after `>`.
     pub range: Range<usize>,
     /// The tag name, lower case.
-    pub name: String,
+    pub name: Name,
     /// In the order written; of duplicates only the first (as the tokenizer keeps).
     pub attrs: Vec<Attr>,
     /// For a raw-text element: its text, from after this tag to its end tag (or the end
@@ -124,7 +173,7 @@ impl Scan {
                         break;
                     };
                     i = tag.range.end;
-                    if RAW_TEXT.contains(&tag.name.as_str()) {
+                    if RAW_TEXT.contains(&&*tag.name) {
                         let end = raw_text_end(b, i, &tag.name);
                         tag.content = Some(i..end);
                         i = end;
@@ -265,7 +314,7 @@ fn lex_tag(text: &str, at: usize) -> Option<StartTag> {
     while i < n && !(is_space(b[i]) || b[i] == b'/' || b[i] == b'>') {
         i += 1;
     }
-    let name = text[at + 1..i].to_ascii_lowercase();
+    let name = lower_name(&text[at + 1..i]);
     let mut attrs: Vec<Attr> = Vec::new();
     loop {
         while i < n && (is_space(b[i]) || b[i] == b'/') {
@@ -313,7 +362,7 @@ fn lex_tag(text: &str, at: usize) -> Option<StartTag> {
                 None => return None,
             }
         }
-        let attr_name = text[ns..ne].to_ascii_lowercase();
+        let attr_name = lower_name(&text[ns..ne]);
         if !attrs.iter().any(|a| a.name == attr_name) {
             attrs.push(Attr {
                 name: attr_name,
@@ -335,14 +384,18 @@ mod tests {
     use super::*;
 
     fn names(t: &str) -> Vec<String> {
-        Scan::new(t).tags.into_iter().map(|t| t.name).collect()
+        Scan::new(t)
+            .tags
+            .into_iter()
+            .map(|t| t.name.into_owned())
+            .collect()
     }
 
     #[test]
     fn start_tags_and_attributes() {
         let t = "<!-- <img src=x> --><a href='h' onclick=go()>x</a><script>if (a<b) '<img>'</script><IMG SRC=\"y\" alt>";
         let s = Scan::new(t);
-        let names: Vec<&str> = s.tags.iter().map(|t| t.name.as_str()).collect();
+        let names: Vec<&str> = s.tags.iter().map(|t| &*t.name).collect();
         assert_eq!(names, ["a", "script", "img"]);
         let a = &s.tags[0];
         assert_eq!(&t[a.attrs[1].name_range.clone()], "onclick");
@@ -401,7 +454,7 @@ mod tests {
         assert_eq!(names("<a b=>c</a><i>"), ["a", "i"]);
         let t = "<a =x b = 'y' c/ d>";
         let s = Scan::new(t);
-        let attrs: Vec<&str> = s.tags[0].attrs.iter().map(|a| a.name.as_str()).collect();
+        let attrs: Vec<&str> = s.tags[0].attrs.iter().map(|a| &*a.name).collect();
         assert_eq!(attrs, ["=x", "b", "c", "d"]);
         assert_eq!(s.tags[0].value(t, "b"), Some("y"));
         // The first of two attributes wins.
