@@ -24,6 +24,7 @@
 //! fields, keeps its source matching private and cannot write a header; it would add
 //! `sha2` and its five crates and `regex` to the build, for one comparison a page.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -68,7 +69,7 @@ impl Directive {
 /// A source expression as written, and what it allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    text: String,
+    text: Cow<'static, str>,
     expr: Expr,
 }
 
@@ -106,8 +107,16 @@ enum Port {
 impl Source {
     pub fn parse(text: &str) -> Source {
         Source {
-            text: text.to_string(),
+            text: Cow::Owned(text.to_string()),
             expr: Expr::parse(text.trim()),
+        }
+    }
+
+    /// One of the keywords and schemes the policy itself writes.
+    fn fixed(text: &'static str) -> Source {
+        Source {
+            text: Cow::Borrowed(text),
+            expr: Expr::parse(text),
         }
     }
 
@@ -303,7 +312,10 @@ pub fn is_insecure(url: &Url) -> bool {
 #[derive(Debug, Clone)]
 pub struct Policy {
     mode: Option<CspMode>,
+    /// Each directive and its own sources (`'self'`, keywords, `data:`, the nonce).
     directives: Vec<(Directive, Vec<Source>)>,
+    /// `S`, after each directive's own: Okta's origins, the org's, `src_list`.
+    shared: Vec<Source>,
     report_uri: Option<String>,
     /// The page's own origin, for `'self'`: the org's.
     self_origin: Option<Url>,
@@ -314,57 +326,46 @@ impl Policy {
     /// environment's `org_url`, without a nonce.
     pub fn okta(csp: Option<&Csp>, org_url: Option<&str>) -> Policy {
         let org = org_url.and_then(|u| Url::parse(u).ok());
-        let mut texts: Vec<String> = OKTA_SOURCES.iter().map(|s| s.to_string()).collect();
-        texts.extend(org.as_ref().map(origin));
-        if let Some(csp) = csp {
-            texts.extend(csp.src_list.iter().cloned());
-        }
-        let mut sources: Vec<Source> = Vec::with_capacity(texts.len());
-        for t in texts {
-            if !sources.iter().any(|s| s.text == t) {
-                sources.push(Source::parse(&t));
+        let mut shared: Vec<Source> = OKTA_SOURCES.iter().map(|s| Source::fixed(s)).collect();
+        let listed = org.as_ref().map(origin).into_iter();
+        let listed = listed.chain(csp.into_iter().flat_map(|c| c.src_list.iter().cloned()));
+        for text in listed {
+            if !shared.iter().any(|s| s.text == text) {
+                shared.push(Source::parse(&text));
             }
         }
-        let with = |first: &[&str]| -> Vec<Source> {
-            first
-                .iter()
-                .map(|s| Source::parse(s))
-                .chain(sources.iter().cloned())
-                .collect()
+        let own = |d: Directive, list: &[&'static str]| {
+            (d, list.iter().map(|s| Source::fixed(s)).collect())
         };
         Policy {
             mode: csp.map(|c| c.mode),
             directives: vec![
-                (Directive::Default, with(&["'self'"])),
-                (
+                own(Directive::Default, &["'self'"]),
+                own(
                     Directive::Script,
-                    with(&["'self'", "'unsafe-eval'", "'report-sample'"]),
+                    &["'self'", "'unsafe-eval'", "'report-sample'"],
                 ),
-                (Directive::Style, with(&["'self'", "'report-sample'"])),
-                (Directive::Img, with(&["'self'", "data:"])),
-                (Directive::Font, with(&["'self'", "data:"])),
-                (Directive::Connect, with(&["'self'"])),
-                (Directive::Frame, with(&["'self'"])),
+                own(Directive::Style, &["'self'", "'report-sample'"]),
+                own(Directive::Img, &["'self'", "data:"]),
+                own(Directive::Font, &["'self'", "data:"]),
+                own(Directive::Connect, &["'self'"]),
+                own(Directive::Frame, &["'self'"]),
             ],
+            shared,
             report_uri: None,
             self_origin: org,
         }
     }
 
     /// With the nonce of one response: `'nonce-N'` in script-src and style-src, after
-    /// the keywords.
+    /// their keywords.
     pub fn with_nonce(mut self, nonce: &str) -> Policy {
-        let n = Source {
-            text: format!("'nonce-{nonce}'"),
-            expr: Expr::Keyword,
-        };
         for (d, sources) in &mut self.directives {
             if matches!(d, Directive::Script | Directive::Style) {
-                let at = sources
-                    .iter()
-                    .position(|s| s.expr != Expr::Keyword && s.expr != Expr::SelfOrigin)
-                    .unwrap_or(sources.len());
-                sources.insert(at, n.clone());
+                sources.push(Source {
+                    text: Cow::Owned(format!("'nonce-{nonce}'")),
+                    expr: Expr::Keyword,
+                });
             }
         }
         self
@@ -387,7 +388,7 @@ impl Policy {
     /// Whether the policy allows loading `url` under `directive` (a directive the
     /// policy does not set falls back to default-src).
     pub fn allows(&self, directive: Directive, url: &Url) -> bool {
-        let list = self
+        let own = self
             .directives
             .iter()
             .find(|(d, _)| *d == directive)
@@ -396,11 +397,12 @@ impl Policy {
                     .iter()
                     .find(|(d, _)| *d == Directive::Default)
             });
-        list.is_some_and(|(_, sources)| {
-            sources
-                .iter()
-                .any(|s| s.allows(url, self.self_origin.as_ref()))
-        })
+        let Some((_, own)) = own else {
+            return false;
+        };
+        own.iter()
+            .chain(&self.shared)
+            .any(|s| s.allows(url, self.self_origin.as_ref()))
     }
 }
 
@@ -412,7 +414,7 @@ impl fmt::Display for Policy {
                 f.write_str("; ")?;
             }
             f.write_str(d.name())?;
-            for s in sources {
+            for s in sources.iter().chain(&self.shared) {
                 write!(f, " {}", s.text)?;
             }
         }

@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::{Ctx, Page, csp_finding, shorten};
 use crate::check::page::Element;
 use crate::check::policy::{self, Directive, Policy};
-use crate::check::scan::js::{idents, skip_ws, string_literal};
+use crate::check::scan::js::{is_ident_byte, skip_ws, string_literal};
 use crate::config::CspMode;
 use crate::diag::{Diagnostic, Rule};
 
@@ -112,35 +112,35 @@ fn element_refs(e: &Element<'_>, refs: &mut Vec<Ref>) {
 /// the script's text with its comments blanked, starting at `base` in the page.
 fn js_refs(code: &str, base: usize, out: &mut Vec<Ref>) {
     let b = code.as_bytes();
+    let xhr = code.contains("XMLHttpRequest");
+    // The calls, found by their `(` and the name just before it.
     let mut args: Vec<usize> = Vec::new();
-    for call in ["fetch", "WebSocket", "EventSource", "sendBeacon"] {
-        for at in idents(code, call) {
-            let open = at + call.len();
-            if b.get(open) != Some(&b'(') {
-                continue;
-            }
+    for open in memchr::memchr_iter(b'(', b) {
+        let start = b[..open]
+            .iter()
+            .rposition(|&c| !is_ident_byte(c))
+            .map_or(0, |p| p + 1);
+        let after_dot = start > 0 && b[start - 1] == b'.';
+        match &code[start..open] {
             // `x.fetch(…)` is some other object's method; `window.fetch(…)` is fetch.
-            if call == "fetch" && at > 0 && b[at - 1] == b'.' && !code[..at].ends_with("window.") {
-                continue;
+            "fetch" if after_dot && !code[..start].ends_with("window.") => {}
+            "fetch" | "WebSocket" | "EventSource" | "sendBeacon" => args.push(open + 1),
+            "open" if xhr && after_dot => {
+                // The first argument is the method, the second the URL.
+                let Some(m) = string_literal(code, skip_ws(b, open + 1)) else {
+                    continue;
+                };
+                let method = &b[m.start + 1..m.end - 1];
+                let comma = skip_ws(b, m.end);
+                if !method.is_empty()
+                    && method.len() <= 10
+                    && method.iter().all(u8::is_ascii_alphabetic)
+                    && b.get(comma) == Some(&b',')
+                {
+                    args.push(comma + 1);
+                }
             }
-            args.push(open + 1);
-        }
-    }
-    if code.contains("XMLHttpRequest") {
-        for at in memchr::memmem::find_iter(b, b".open(") {
-            // The first argument is the method, the second the URL.
-            let Some(m) = string_literal(code, skip_ws(b, at + 6)) else {
-                continue;
-            };
-            let method = &b[m.start + 1..m.end - 1];
-            let comma = skip_ws(b, m.end);
-            if !method.is_empty()
-                && method.len() <= 10
-                && method.iter().all(u8::is_ascii_alphabetic)
-                && b.get(comma) == Some(&b',')
-            {
-                args.push(comma + 1);
-            }
+            _ => {}
         }
     }
     for at in args {
