@@ -1,5 +1,7 @@
 //! HTML: H001 parse errors, H002 duplicate ids, H003 missing <title> or lang.
 
+use std::collections::HashMap;
+
 use super::{Ctx, Page};
 use crate::diag::{Diagnostic, Rule};
 
@@ -52,7 +54,7 @@ fn explain_parse_error(msg: &str, page: &Page, line: usize) -> (String, String) 
 }
 
 fn duplicate_ids(page: &Page, out: &mut Vec<Diagnostic>) {
-    let mut first: Vec<(&str, usize)> = Vec::new();
+    let mut first: HashMap<&str, usize> = HashMap::new();
     for e in page.elements() {
         let Some(id) = e.attr("id").map(str::trim) else {
             continue;
@@ -60,8 +62,8 @@ fn duplicate_ids(page: &Page, out: &mut Vec<Diagnostic>) {
         if id.is_empty() || id.chars().all(|c| c == '~') {
             continue;
         }
-        match first.iter().find(|(i, _)| *i == id) {
-            Some((_, prev)) => {
+        match first.get(id) {
+            Some(prev) => {
                 let range = e.value_range("id");
                 out.push(
                     Diagnostic::new(Rule::H002, format!("the id `{id}` is already used on line {prev} of the rendered page"))
@@ -70,7 +72,9 @@ fn duplicate_ids(page: &Page, out: &mut Vec<Diagnostic>) {
                         .help("give each element its own id: getElementById and `#id` selectors only find the first"),
                 );
             }
-            None => first.push((id, e.line)),
+            None => {
+                first.insert(id, e.line);
+            }
         }
     }
 }

@@ -2,6 +2,8 @@
 //! (the same line, or the same text), or the project variable the text came from, or
 //! else the rendered page itself. Every check locates through [`super::Page::locate`].
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::diag::Location;
@@ -29,6 +31,22 @@ pub fn locate_in(
     values: &[Arc<ValueSite>],
     range: std::ops::Range<usize>,
 ) -> Location {
+    locate_cached(rendered, sources, values, range, None)
+}
+
+/// Where whole lines of one rendered page stand in its templates, looked up once per
+/// line: a page of one long line can have thousands of findings on it.
+#[derive(Default)]
+pub(crate) struct LineCache(RefCell<HashMap<usize, Option<(usize, usize)>>>);
+
+/// [`locate_in`], with the lines already looked up in `cache`.
+pub(crate) fn locate_cached(
+    rendered: &Arc<SourceFile>,
+    sources: &[Arc<SourceFile>],
+    values: &[Arc<ValueSite>],
+    range: std::ops::Range<usize>,
+    cache: Option<&LineCache>,
+) -> Location {
     let pos = rendered.position(range.start);
     let line_range = rendered.line_range(pos.line);
     let line = &rendered.text[line_range.clone()];
@@ -37,12 +55,17 @@ pub fn locate_in(
         let lead = line.len() - line.trim_start().len();
         let offset = range.start - line_range.start;
         if offset >= lead {
-            let nth = whole_line_matches(&rendered.text[..line_range.start], trimmed).len();
-            if let Some((src, at)) =
+            let look_up = || {
+                let nth = whole_line_matches(&rendered.text[..line_range.start], trimmed).len();
                 nth_in_sources(sources, nth, |t| whole_line_matches(t, trimmed))
-            {
+            };
+            let found = match cache {
+                Some(c) => *c.0.borrow_mut().entry(pos.line).or_insert_with(look_up),
+                None => look_up(),
+            };
+            if let Some((i, at)) = found {
                 let start = at + (offset - lead);
-                return Location::bytes(src, start..start + range.len());
+                return Location::bytes(&sources[i], start..start + range.len());
             }
         }
     }
@@ -50,8 +73,8 @@ pub fn locate_in(
     if snippet.trim().len() >= 6 {
         let nth = rendered.text[..range.start].matches(snippet).count();
         let find_all = |t: &str| t.match_indices(snippet).map(|(i, _)| i).collect::<Vec<_>>();
-        if let Some((src, at)) = nth_in_sources(sources, nth, find_all) {
-            return Location::bytes(src, at..at + range.len());
+        if let Some((i, at)) = nth_in_sources(sources, nth, find_all) {
+            return Location::bytes(&sources[i], at..at + range.len());
         }
     }
     if let Some(loc) = in_values(&rendered.text, values, range.clone()) {
@@ -124,15 +147,16 @@ fn escape_html(s: &str) -> String {
     String::from_utf8(out).expect("escaping keeps UTF-8")
 }
 
-/// The `nth` match (or the first, when a source has fewer) in the first source that has any.
+/// The `nth` match (or the first, when a source has fewer) in the first source that has
+/// any: the source's index and the offset.
 fn nth_in_sources(
     sources: &[Arc<SourceFile>],
     nth: usize,
     find: impl Fn(&str) -> Vec<usize>,
-) -> Option<(&Arc<SourceFile>, usize)> {
-    sources.iter().find_map(|src| {
+) -> Option<(usize, usize)> {
+    sources.iter().enumerate().find_map(|(i, src)| {
         let all = find(&src.text);
-        all.get(nth).or(all.first()).map(|&at| (src, at))
+        all.get(nth).or(all.first()).map(|&at| (i, at))
     })
 }
 

@@ -34,6 +34,7 @@ use crate::okta_tags::{self, Tag};
 use crate::project::ValueSite;
 use crate::source::SourceFile;
 
+use super::locate::{LineCache, locate_cached};
 pub use super::locate::{locate_in, locate_in_sources};
 
 /// Same-length inert stand-ins for every Okta-style tag in `rendered`.
@@ -98,6 +99,8 @@ pub struct Page<'v> {
     /// Every element, in the order html5ever made them (the order of its arena, so
     /// sorted by id).
     made: Vec<Made>,
+    /// Where the page's lines stand in its templates, once looked up.
+    lines_found: LineCache,
 }
 
 impl<'v> Page<'v> {
@@ -106,11 +109,20 @@ impl<'v> Page<'v> {
         let okta_tags = okta_tags::find_tags(rendered, false);
         let scan = Scan::new(rendered);
         let stubbed = stub_tags(rendered, &okta_tags, &scan);
-        // The line of each start tag's `>`, where html5ever sees the tag.
+        // The line of each start tag's `>`, where html5ever sees the tag (counted in one
+        // pass: the tags are in text order).
+        let mut line = 1;
+        let mut counted = 0;
         let tag_lines: Vec<u32> = scan
             .tags
             .iter()
-            .map(|t| file.position(t.range.end - 1).line as u32)
+            .map(|t| {
+                let gt = t.range.end - 1;
+                line +=
+                    memchr::memchr_iter(b'\n', &rendered.as_bytes()[counted..gt]).count() as u32;
+                counted = gt;
+                line
+            })
             .collect();
         let (html, made, mut errors) = parse_stubbed(&stubbed, &scan.tags, &tag_lines, false);
         if !errors.is_empty() {
@@ -139,6 +151,7 @@ impl<'v> Page<'v> {
             scan,
             css: css_refs,
             made,
+            lines_found: LineCache::default(),
         }
     }
 
@@ -252,7 +265,13 @@ impl<'v> Page<'v> {
     /// is found there, at a project variable's value when the text came from one,
     /// otherwise in the rendered file.
     pub fn locate(&self, range: Range<usize>) -> Location {
-        locate_in(&self.rendered, &self.sources, self.values(), range)
+        locate_cached(
+            &self.rendered,
+            &self.sources,
+            self.values(),
+            range,
+            Some(&self.lines_found),
+        )
     }
 
     /// Point at a whole line of the rendered page.
@@ -355,7 +374,7 @@ fn parse_stubbed(
         errors: RefCell::new(Vec::new()),
         tags,
         tag_lines,
-        claimed: RefCell::new(vec![false; tags.len()]),
+        unclaimed: RefCell::new((0..=tags.len() as u32).collect()),
     };
     let mut opts = html5ever::ParseOpts::default();
     opts.tokenizer.exact_errors = exact_errors;
@@ -371,7 +390,9 @@ struct LineSink<'s> {
     errors: RefCell<Vec<(usize, Cow<'static, str>)>>,
     tags: &'s [StartTag],
     tag_lines: &'s [u32],
-    claimed: RefCell<Vec<bool>>,
+    /// Which tags no element has claimed yet (see [`unclaimed_from`]); one more entry
+    /// than tags, the end.
+    unclaimed: RefCell<Vec<u32>>,
 }
 
 impl LineSink<'_> {
@@ -380,21 +401,47 @@ impl LineSink<'_> {
     fn pair(&self, line: u32, name: &str, attrs: &[Attribute]) -> Option<u32> {
         let lo = self.tag_lines.partition_point(|&l| l < line);
         let hi = lo + self.tag_lines[lo..].partition_point(|&l| l == line);
-        let mut claimed = self.claimed.borrow_mut();
-        let candidates =
-            || (lo..hi).filter(|&i| !claimed[i] && self.tags[i].name.eq_ignore_ascii_case(name));
+        let mut next = self.unclaimed.borrow_mut();
         let same_attrs = |t: &StartTag| {
             t.attrs.len() == attrs.len()
                 && attrs
                     .iter()
                     .all(|a| t.attrs.iter().any(|b| b.name == *a.name.local))
         };
-        let pick = candidates()
-            .find(|&i| same_attrs(&self.tags[i]))
-            .or_else(|| candidates().next())?;
-        claimed[pick] = true;
+        let mut first = None;
+        let mut i = unclaimed_from(&mut next, lo);
+        while i < hi {
+            let t = &self.tags[i];
+            if t.name.eq_ignore_ascii_case(name) {
+                if same_attrs(t) {
+                    first = Some(i);
+                    break;
+                }
+                first = first.or(Some(i));
+            }
+            i = unclaimed_from(&mut next, i + 1);
+        }
+        let pick = first?;
+        next[pick] = pick as u32 + 1;
         Some(pick as u32)
     }
+}
+
+/// The first unclaimed tag at or after `i`: `next[j] == j` for an unclaimed tag, else a
+/// later index to look at (followed and shortened, so that a page of one long line of
+/// tags pairs in linear time).
+fn unclaimed_from(next: &mut [u32], i: usize) -> usize {
+    let mut j = i;
+    while next[j] as usize != j {
+        j = next[j] as usize;
+    }
+    let mut k = i;
+    while next[k] as usize != k {
+        let after = next[k] as usize;
+        next[k] = j as u32;
+        k = after;
+    }
+    j
 }
 
 impl TreeSink for LineSink<'_> {
