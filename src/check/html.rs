@@ -94,7 +94,11 @@ fn title_and_lang(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let has_lang = html
             .as_ref()
             .is_some_and(|h| h.attr("lang").is_some_and(|l| !l.trim().is_empty()));
-        let set_by_script = page.rendered.text.contains("documentElement.lang");
+        // Set by a script the browser runs (not one in a comment).
+        let set_by_script = page
+            .scan
+            .inline_js()
+            .any(|s| s.code.contains("documentElement.lang"));
         if !has_lang && !set_by_script {
             let at = html
                 .as_ref()

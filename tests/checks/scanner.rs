@@ -8,10 +8,21 @@ use super::*;
 
 /// The findings of one fixture page, as (code, line, column).
 fn found(page: &str) -> Vec<(String, u64, u64)> {
-    let p = Project::with_page(page).file(
+    found_with(page, "")
+}
+
+/// [`found`], with `extra` in the project file too (and `locales/fr.toml` when it lists
+/// locales).
+fn found_with(page: &str, extra: &str) -> Vec<(String, u64, u64)> {
+    let mut p = Project::with_page(page).file(
         "signin-pages.toml",
-        config("[csp]\nmode = \"enforced\"\nsrc_list = [\"https://cdn.example.com\"]"),
+        config(&format!(
+            "{extra}\n[csp]\nmode = \"enforced\"\nsrc_list = [\"https://cdn.example.com\"]"
+        )),
     );
+    if extra.contains("locales") {
+        p = p.file("locales/fr.toml", "");
+    }
     let (found, _, _, _) = check_all_formats(&p);
     found
         .into_iter()
@@ -128,6 +139,20 @@ fn a_regex_holding_slashes_is_not_a_comment() {
 fn html_like_comments_in_scripts_are_comments() {
     // `<!--` and a line-leading `-->` comment out the rest of their line.
     assert_eq!(found(include_str!("pages/js-html-comment.html")), want(&[]));
+}
+
+#[test]
+fn a_language_set_in_a_comment_is_not_set() {
+    // H003 with two locales: `<html>` has no lang, and only a comment sets it.
+    let locales = "locales = [\"en\", \"fr\"]";
+    assert_eq!(
+        found_with(include_str!("pages/lang-in-a-comment.html"), locales),
+        want(&[("H003", 2, 1)])
+    );
+    assert_eq!(
+        found_with(include_str!("pages/lang-set-by-script.html"), locales),
+        want(&[])
+    );
 }
 
 // ---- CSS, read by a CSS tokenizer.
