@@ -121,17 +121,15 @@ pub fn find_tags(text: &str, known_only: bool) -> Vec<Tag> {
     let bytes = text.as_bytes();
     let mut tags = Vec::new();
     let mut i = 0;
-    while i + 1 < bytes.len() {
-        if bytes[i] == b'{'
-            && bytes[i + 1] == b'{'
-            && let Some(tag) = read_tag(bytes, i)
+    while let Some(at) = memchr::memmem::find(&bytes[i..], b"{{").map(|p| i + p) {
+        if let Some(tag) = read_tag(bytes, at)
             && (tag.triple || !known_only || is_okta_name(&tag.name))
         {
             i = tag.range.end;
             tags.push(tag);
             continue;
         }
-        i += 1;
+        i = at + 1;
     }
     tags
 }

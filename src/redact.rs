@@ -118,7 +118,7 @@ fn ssws_tokens(text: &str) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(p) = text[from..].find("SSWS").map(|p| from + p) {
+    while let Some(p) = memchr::memmem::find(&b[from..], b"SSWS").map(|p| from + p) {
         from = p + 4;
         if p > 0 && b[p - 1].is_ascii_alphanumeric() {
             continue;
@@ -147,21 +147,22 @@ fn bare_tokens(text: &str) -> Vec<Range<usize>> {
     let b = text.as_bytes();
     let base64ish = |c: u8| is_token_char(c) || c == b'+' || c == b'/';
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if !is_token_char(b[i]) {
-            i += 1;
+    // Only a run of token characters that starts with `00` can be one: look for `00`.
+    let mut from = 0;
+    while let Some(start) = memchr::memmem::find(&b[from..], b"00").map(|p| from + p) {
+        from = start + 1;
+        if start > 0 && is_token_char(b[start - 1]) {
             continue;
         }
-        let start = i;
+        let mut i = start;
         while i < b.len() && is_token_char(b[i]) {
             i += 1;
         }
+        from = i;
         let run = &b[start..i];
         let before_ok = start == 0 || !base64ish(b[start - 1]);
         let after_ok = i == b.len() || !(base64ish(b[i]) || b[i] == b'=');
         if run.len() == 42
-            && run.starts_with(b"00")
             && before_ok
             && after_ok
             && run.iter().any(u8::is_ascii_uppercase)
@@ -219,7 +220,9 @@ fn client_secrets(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     for key in ["client_secret", "clientsecret", "client-secret"] {
         let mut from = 0;
-        while let Some(p) = lower[from..].find(key).map(|p| from + p) {
+        while let Some(p) =
+            memchr::memmem::find(&lower.as_bytes()[from..], key.as_bytes()).map(|p| from + p)
+        {
             from = p + key.len();
             let in_query = p > 0 && matches!(b[p - 1], b'?' | b'&' | b';');
             let mut i = p + key.len();

@@ -1,5 +1,7 @@
 //! HTML: H001 parse errors, H002 duplicate ids, H003 missing <title> or lang.
 
+use std::collections::HashMap;
+
 use super::{Ctx, Page};
 use crate::diag::{Diagnostic, Rule};
 
@@ -52,18 +54,17 @@ fn explain_parse_error(msg: &str, page: &Page, line: usize) -> (String, String) 
 }
 
 fn duplicate_ids(page: &Page, out: &mut Vec<Diagnostic>) {
-    let mut first: Vec<(String, usize)> = Vec::new();
-    for el in page.select("[id]") {
-        let id = el.value().attr("id").unwrap_or("").trim().to_string();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for e in page.elements() {
+        let Some(id) = e.attr("id").map(str::trim) else {
+            continue;
+        };
         if id.is_empty() || id.chars().all(|c| c == '~') {
             continue;
         }
-        let line = page.line_of(&el);
-        match first.iter().find(|(i, _)| *i == id) {
-            Some((_, prev)) => {
-                let range = page
-                    .find_near(&el, &id)
-                    .unwrap_or_else(|| page.element_range(&el));
+        match first.get(id) {
+            Some(prev) => {
+                let range = e.value_range("id");
                 out.push(
                     Diagnostic::new(Rule::H002, format!("the id `{id}` is already used on line {prev} of the rendered page"))
                         .at(page.locate(range))
@@ -71,18 +72,17 @@ fn duplicate_ids(page: &Page, out: &mut Vec<Diagnostic>) {
                         .help("give each element its own id: getElementById and `#id` selectors only find the first"),
                 );
             }
-            None => first.push((id, line)),
+            None => {
+                first.insert(id, e.line);
+            }
         }
     }
 }
 
 fn title_and_lang(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let has_title = page.select("title").next().is_some();
-    if !has_title {
-        let at = page
-            .select("head")
-            .next()
-            .map(|h| page.locate(page.element_range(&h)));
+    let first = |name: &str| page.elements().find(|e| e.name() == name);
+    if first("title").is_none() {
+        let at = first("head").map(|h| page.locate(h.range()));
         out.push(
             Diagnostic::new(Rule::H003, "the page has no <title>")
                 .at(at.unwrap_or_else(|| page.locate_line(1)))
@@ -90,15 +90,19 @@ fn title_and_lang(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
     if ctx.project.config.locales.len() > 1 {
-        let html = page.select("html").next();
+        let html = first("html");
         let has_lang = html
             .as_ref()
-            .is_some_and(|h| h.value().attr("lang").is_some_and(|l| !l.trim().is_empty()));
-        let set_by_script = page.rendered.text.contains("documentElement.lang");
+            .is_some_and(|h| h.attr("lang").is_some_and(|l| !l.trim().is_empty()));
+        // Set by a script the browser runs (not one in a comment).
+        let set_by_script = page
+            .scan
+            .inline_js()
+            .any(|s| s.code.contains("documentElement.lang"));
         if !has_lang && !set_by_script {
             let at = html
                 .as_ref()
-                .map(|h| page.locate(page.element_range(h)))
+                .map(|h| page.locate(h.range()))
                 .unwrap_or_else(|| page.locate_line(1));
             out.push(
                 Diagnostic::new(Rule::H003, format!("<html> has no `lang`, and the project serves {} locales", ctx.project.config.locales.len()))

@@ -289,6 +289,10 @@ fn find_markup(s: &str) -> Option<&str> {
 pub(super) fn page_content(project: &Project, page: &super::Page) -> Vec<Diagnostic> {
     let html = page.rendered.text.as_str();
     let mut out = Vec::new();
+    // A 4-byte UTF-8 character starts with a byte of 0xF0 or more.
+    if html.bytes().max().is_none_or(|b| b < 0xF0) {
+        return out;
+    }
     let mut seen = Vec::new();
     for (off, c) in four_byte_chars(html) {
         if seen.contains(&c) {

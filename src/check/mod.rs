@@ -1,13 +1,19 @@
 //! Checks over a project and its rendered targets: HTML, Okta's page contract, Content
 //! Security Policy, labels and secrets. Checks collect; they never stop at the first
 //! problem. Each finding is a [`Diagnostic`] with a stable code (see [`rules`]).
+//!
+//! Each rendered page is read once ([`Page`]): html5ever's parse, Okta's tags, and the
+//! page scanner's tags, scripts and styles ([`scan`]); every check reads that. The CSP
+//! rules and the preview's header share one policy model ([`policy`]).
 
-pub(crate) mod csp;
+mod csp;
 mod html;
 mod labels;
+mod locate;
 mod okta;
 pub mod page;
-
+pub mod policy;
+pub mod scan;
 mod secrets;
 mod tags;
 
@@ -124,7 +130,7 @@ pub fn target(
             html,
             &sources_for(project, name),
         )
-        .with_values(values_for(project, env, brand));
+        .with_values_from(|| values_for(project, env, brand));
         let ctx = Ctx {
             project,
             env,

@@ -1,17 +1,24 @@
-//! A rendered page, ready for checks: HTML parsed (html5ever) on a stubbed copy, with
-//! the line of every element, and the one way every check points a finding back at
-//! where it was written: the designer's template, or the project variable the text
-//! came from ([`locate_in`]).
+//! A rendered page, ready for checks, computed once and read by every check: Okta's
+//! tags in it, the page scanner's reading of it ([`Scan`]: tags as written, comments,
+//! scripts), the CSS references of its styles, and its HTML parsed by html5ever on a
+//! stubbed copy, each element paired with its start tag as written. Findings point back
+//! at where the text was written through [`Page::locate`].
 //!
 //! The stub replaces each Okta tag with inert text of the same length, so that
 //! `{{{SignInWidgetResources}}}` in `<head>` does not close the head and make html5ever
 //! report errors the page does not have, and every offset in the stub is an offset in
 //! the rendered page. Triple-brace tags and sections become comments (`<!--xx-->`),
 //! variables become `~` runs (a relative URL: never an outside origin).
+//!
+//! Each element html5ever creates is paired with the start tag it came from: the
+//! scanner's tag with the same name whose `>` is on the element's line, preferring one
+//! with the same attributes, in the order written. Elements html5ever makes up (an
+//! implied `<head>`) have no tag; findings about them fall back to their line.
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use ego_tree::NodeId;
@@ -20,25 +27,34 @@ use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, QualName};
 use scraper::{ElementRef, Html, HtmlTreeSink, Selector};
 
+use super::scan::css::{self, CssRef};
+use super::scan::{Attr, Scan, Script, StartTag};
 use crate::diag::Location;
-use crate::okta_tags;
+use crate::okta_tags::{self, Tag};
 use crate::project::ValueSite;
 use crate::source::SourceFile;
+
+use super::locate::{LineCache, locate_cached};
+pub use super::locate::{locate_in, locate_in_sources};
 
 /// Same-length inert stand-ins for every Okta-style tag in `rendered`.
 pub fn stub(rendered: &str) -> String {
     let tags = okta_tags::find_tags(rendered, false);
+    stub_tags(rendered, &tags, &Scan::new(rendered))
+}
+
+/// [`stub`], with the page's tags and scan already at hand. A tag inside an HTML
+/// comment becomes `~`s: a comment cannot hold another.
+fn stub_tags(rendered: &str, tags: &[Tag], scan: &Scan) -> String {
     if tags.is_empty() {
         return rendered.to_string();
     }
-    let comments = comment_regions(rendered);
     let mut out = String::with_capacity(rendered.len());
     let mut last = 0;
     for t in tags {
         out.push_str(&rendered[last..t.range.start]);
         let n = t.range.len();
-        let in_comment = comments.iter().any(|c| c.contains(&t.range.start));
-        if (t.triple || t.sigil.is_some()) && n >= 7 && !in_comment {
+        if (t.triple || t.sigil.is_some()) && n >= 7 && !scan.in_comment(t.range.start) {
             out.push_str("<!--");
             out.extend(std::iter::repeat_n('x', n - 7));
             out.push_str("-->");
@@ -51,60 +67,109 @@ pub fn stub(rendered: &str) -> String {
     out
 }
 
-/// Byte ranges of `<!-- … -->` comments (a comment cannot hold another).
-fn comment_regions(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(start) = text[from..].find("<!--").map(|i| from + i) {
-        let end = text[start + 4..]
-            .find("-->")
-            .map_or(text.len(), |i| start + 4 + i + 3);
-        out.push(start..end);
-        from = end;
-    }
-    out
+/// One element html5ever made: its line and its start tag (an index into the scan).
+#[derive(Debug, Clone, Copy)]
+struct Made {
+    id: NodeId,
+    line: u32,
+    tag: Option<u32>,
 }
 
-/// A page and its parse.
-pub struct Page {
+/// A page and its parse. `'v`: what the project values it may hold are read from.
+pub struct Page<'v> {
     /// `dist/<env>/<brand>/<page>.html`, holding the rendered text.
     pub rendered: Arc<SourceFile>,
     /// The templates the page may have come from (to point findings at them).
     pub sources: Vec<Arc<SourceFile>>,
-    /// The project's string values the page may hold, in the order to prefer.
-    pub values: Vec<Arc<ValueSite>>,
+    /// The project's string values the page may hold, in the order to prefer: read
+    /// when a finding is first located (most pages have none).
+    values: OnceCell<Vec<Arc<ValueSite>>>,
+    values_from: Option<Box<dyn Fn() -> Vec<Arc<ValueSite>> + 'v>>,
     pub html: Html,
-    /// Line (1-based) of each element's start tag.
-    lines: HashMap<NodeId, usize>,
     /// html5ever's parse errors with the line they were seen on.
     pub errors: Vec<(usize, Cow<'static, str>)>,
     /// The rendered text with Okta's tags stubbed (same length), as it was parsed.
     pub stubbed: String,
+    /// Okta's tags (`{{…}}`, `{{{…}}}`, sections) in the rendered text.
+    pub okta_tags: Vec<Tag>,
+    /// The scanner's reading of the rendered text.
+    pub scan: Scan,
+    /// What the `<style>` blocks and `style` attributes load (ranges in the page).
+    pub css: Vec<CssRef>,
+    /// Every element, in the order html5ever made them (the order of its arena, so
+    /// sorted by id).
+    made: Vec<Made>,
+    /// Where the page's lines stand in its templates, once looked up.
+    lines_found: LineCache,
 }
 
-impl Page {
-    pub fn parse(path: &str, rendered: &str, sources: &[Arc<SourceFile>]) -> Page {
-        let stubbed = stub(rendered);
-        let (html, lines, mut errors) = parse_stubbed(&stubbed, false);
+impl<'v> Page<'v> {
+    pub fn parse(path: &str, rendered: &str, sources: &[Arc<SourceFile>]) -> Page<'v> {
+        let file = Arc::new(SourceFile::new(path, rendered));
+        let okta_tags = okta_tags::find_tags(rendered, false);
+        let scan = Scan::new(rendered);
+        let stubbed = stub_tags(rendered, &okta_tags, &scan);
+        // The line of each start tag's `>`, where html5ever sees the tag (counted in one
+        // pass: the tags are in text order).
+        let mut line = 1;
+        let mut counted = 0;
+        let tag_lines: Vec<u32> = scan
+            .tags
+            .iter()
+            .map(|t| {
+                let gt = t.range.end - 1;
+                line +=
+                    memchr::memchr_iter(b'\n', &rendered.as_bytes()[counted..gt]).count() as u32;
+                counted = gt;
+                line
+            })
+            .collect();
+        let (html, made, mut errors) = parse_stubbed(&stubbed, &scan.tags, &tag_lines, false);
         if !errors.is_empty() {
             // Rare: parse again with html5ever's detailed messages.
-            errors = parse_stubbed(&stubbed, true).2;
+            errors = parse_stubbed(&stubbed, &scan.tags, &tag_lines, true).2;
+        }
+        // CSS is read on the stub: an Okta tag there is not CSS.
+        let mut css_refs = Vec::new();
+        for tag in &scan.tags {
+            if let (true, Some(content)) = (tag.name == "style", &tag.content) {
+                css::sheet(&stubbed, content.clone(), &mut css_refs);
+            }
+            if let Some(Attr { value: Some(v), .. }) = tag.attr("style") {
+                css::declarations(&stubbed, v.clone(), &mut css_refs);
+            }
         }
         Page {
-            rendered: Arc::new(SourceFile::new(path, rendered)),
+            rendered: file,
             sources: sources.to_vec(),
-            values: Vec::new(),
+            values: OnceCell::new(),
+            values_from: None,
             html,
-            lines,
             errors,
             stubbed,
+            okta_tags,
+            scan,
+            css: css_refs,
+            made,
+            lines_found: LineCache::default(),
         }
     }
 
     /// With the project values the page's text may come from (see [`locate_in`]).
-    pub fn with_values(mut self, values: Vec<Arc<ValueSite>>) -> Page {
-        self.values = values;
+    pub fn with_values(self, values: Vec<Arc<ValueSite>>) -> Page<'v> {
+        let _ = self.values.set(values);
         self
+    }
+
+    /// [`Page::with_values`], read only when a finding is located.
+    pub fn with_values_from(mut self, values: impl Fn() -> Vec<Arc<ValueSite>> + 'v) -> Page<'v> {
+        self.values_from = Some(Box::new(values));
+        self
+    }
+
+    fn values(&self) -> &[Arc<ValueSite>] {
+        self.values
+            .get_or_init(|| self.values_from.as_ref().map_or_else(Vec::new, |f| f()))
     }
 
     pub fn select<'a>(
@@ -124,14 +189,62 @@ impl Page {
         self.html.select(&sel).collect::<Vec<_>>().into_iter()
     }
 
+    /// Every element with its start tag, in the order html5ever made them (the order
+    /// `select` yields them).
+    pub fn elements(&self) -> impl Iterator<Item = Element<'_>> + '_ {
+        self.made.iter().filter_map(move |m| {
+            let el = ElementRef::wrap(self.html.tree.get(m.id)?)?;
+            Some(self.element_of(el, m))
+        })
+    }
+
+    /// An element with its start tag.
+    pub fn element<'p>(&'p self, el: ElementRef<'p>) -> Element<'p> {
+        match self.made(&el) {
+            Some(m) => self.element_of(el, m),
+            None => Element {
+                el,
+                tag: None,
+                index: None,
+                line: 1,
+                page: self,
+            },
+        }
+    }
+
+    fn made(&self, el: &ElementRef<'_>) -> Option<&Made> {
+        let i = self.made.binary_search_by_key(&el.id(), |m| m.id).ok()?;
+        Some(&self.made[i])
+    }
+
+    fn element_of<'p>(&'p self, el: ElementRef<'p>, m: &Made) -> Element<'p> {
+        Element {
+            el,
+            tag: m.tag.map(|i| &self.scan.tags[i as usize]),
+            index: m.tag.map(|i| i as usize),
+            line: m.line as usize,
+            page: self,
+        }
+    }
+
+    /// The scanner's script for a `<script>` element.
+    pub fn script(&self, e: &Element<'_>) -> Option<&Script> {
+        let index = e.index?;
+        let scripts = &self.scan.scripts;
+        scripts
+            .binary_search_by_key(&index, |s| s.tag)
+            .ok()
+            .map(|i| &scripts[i])
+    }
+
     /// Line of an element's start tag in the rendered page.
     pub fn line_of(&self, el: &ElementRef<'_>) -> usize {
-        self.lines.get(&el.id()).copied().unwrap_or(1)
+        self.made(el).map_or(1, |m| m.line as usize)
     }
 
     /// Byte range of `needle` on the element's line (or the lines just before, for start
     /// tags spread over several lines), in the rendered page.
-    pub fn find_near(&self, el: &ElementRef<'_>, needle: &str) -> Option<std::ops::Range<usize>> {
+    pub fn find_near(&self, el: &ElementRef<'_>, needle: &str) -> Option<Range<usize>> {
         let line = self.line_of(el);
         let end = self.rendered.line_range(line).end;
         let start = self
@@ -143,19 +256,22 @@ impl Page {
             .map(|o| start + o..start + o + needle.len())
     }
 
-    /// Where an element's start tag is: `<name` on its line.
-    pub fn element_range(&self, el: &ElementRef<'_>) -> std::ops::Range<usize> {
-        let name = el.value().name();
-        self.find_near(el, &format!("<{name}"))
-            .or_else(|| self.find_near(el, &format!("<{}", name.to_uppercase())))
-            .unwrap_or_else(|| self.rendered.line_range(self.line_of(el)))
+    /// Where an element's start tag is: `<name`.
+    pub fn element_range(&self, el: &ElementRef<'_>) -> Range<usize> {
+        self.element(*el).range()
     }
 
     /// Point at a range of the rendered page — in the designer's template when that line
     /// is found there, at a project variable's value when the text came from one,
     /// otherwise in the rendered file.
-    pub fn locate(&self, range: std::ops::Range<usize>) -> Location {
-        locate_in(&self.rendered, &self.sources, &self.values, range)
+    pub fn locate(&self, range: Range<usize>) -> Location {
+        locate_cached(
+            &self.rendered,
+            &self.sources,
+            self.values(),
+            range,
+            Some(&self.lines_found),
+        )
     }
 
     /// Point at a whole line of the rendered page.
@@ -169,198 +285,177 @@ impl Page {
         }
         Location::line(&self.rendered, line)
     }
+
+    /// Where a finding about the page as a whole points: the first start tag `name`
+    /// (`<name`), or line 1.
+    pub fn locate_start_tag(&self, name: &str) -> Location {
+        match self.scan.first(name) {
+            Some(t) => self.locate(t.name_range()),
+            None => self.locate_line(1),
+        }
+    }
 }
 
-type Parsed = (
-    Html,
-    HashMap<NodeId, usize>,
-    Vec<(usize, Cow<'static, str>)>,
-);
+/// An element of the parse, with its start tag as written when it was found.
+#[derive(Clone, Copy)]
+pub struct Element<'p> {
+    pub el: ElementRef<'p>,
+    pub tag: Option<&'p StartTag>,
+    /// The tag's index in the scan.
+    index: Option<usize>,
+    /// The line of its start tag.
+    pub line: usize,
+    page: &'p Page<'p>,
+}
 
-fn parse_stubbed(stubbed: &str, exact_errors: bool) -> Parsed {
+impl<'p> Element<'p> {
+    pub fn name(&self) -> &'p str {
+        self.el.value().name()
+    }
+
+    /// An attribute's value as the browser reads it (character references decoded).
+    /// (Found by its local name among the element's few attributes: scraper's own
+    /// `attr` makes an atom of the name first, which costs more than the search.)
+    pub fn attr(&self, name: &str) -> Option<&'p str> {
+        self.el
+            .value()
+            .attrs()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// An attribute as written.
+    pub fn written(&self, name: &str) -> Option<&'p Attr> {
+        self.tag?.attr(name)
+    }
+
+    /// `<name` of the start tag (its line when the tag was not found).
+    pub fn range(&self) -> Range<usize> {
+        match self.tag {
+            Some(t) => t.name_range(),
+            None => {
+                let name = self.name();
+                let page = self.page;
+                page.find_near(&self.el, &format!("<{name}"))
+                    .or_else(|| page.find_near(&self.el, &format!("<{}", name.to_uppercase())))
+                    .unwrap_or_else(|| page.rendered.line_range(self.line))
+            }
+        }
+    }
+
+    /// The value of an attribute as written (its name when the value is empty, the
+    /// element when the attribute cannot be found).
+    pub fn value_range(&self, name: &str) -> Range<usize> {
+        match self.written(name) {
+            Some(Attr { value: Some(v), .. }) if !v.is_empty() => v.clone(),
+            Some(a) => a.name_range.clone(),
+            None => self.range(),
+        }
+    }
+
+    /// The text of a raw-text element (`<script>`, `<style>`) between its tags.
+    pub fn content(&self) -> Option<Range<usize>> {
+        self.tag?.content.clone()
+    }
+}
+
+type Parsed = (Html, Vec<Made>, Vec<(usize, Cow<'static, str>)>);
+
+fn parse_stubbed(
+    stubbed: &str,
+    tags: &[StartTag],
+    tag_lines: &[u32],
+    exact_errors: bool,
+) -> Parsed {
     let sink = LineSink {
         inner: HtmlTreeSink::new(Html::new_document()),
         line: Cell::new(1),
-        lines: RefCell::new(HashMap::new()),
+        made: RefCell::new(Vec::new()),
         errors: RefCell::new(Vec::new()),
+        tags,
+        tag_lines,
+        unclaimed: RefCell::new((0..=tags.len() as u32).collect()),
     };
     let mut opts = html5ever::ParseOpts::default();
     opts.tokenizer.exact_errors = exact_errors;
     html5ever::parse_document(sink, opts).one(stubbed)
 }
 
-/// Find where a range of the rendered page was written: the same line in a template
-/// (indentation aside), or failing that the same text; the k-th repeat in the page maps
-/// to the k-th in the template. Falls back to the rendered file.
-pub fn locate_in_sources(
-    rendered: &Arc<SourceFile>,
-    sources: &[Arc<SourceFile>],
-    range: std::ops::Range<usize>,
-) -> Location {
-    locate_in(rendered, sources, &[], range)
-}
-
-/// [`locate_in_sources`], with one more step before the rendered file: text that is
-/// not in a template but is (or holds) the value of a project variable points at that
-/// value in `signin-pages.toml` or the locale file. `values` in the order to prefer
-/// (the target's brand, environment, project, locales).
-pub fn locate_in(
-    rendered: &Arc<SourceFile>,
-    sources: &[Arc<SourceFile>],
-    values: &[Arc<ValueSite>],
-    range: std::ops::Range<usize>,
-) -> Location {
-    let pos = rendered.position(range.start);
-    let line_range = rendered.line_range(pos.line);
-    let line = &rendered.text[line_range.clone()];
-    let trimmed = line.trim();
-    if trimmed.len() >= 4 && range.end <= line_range.end {
-        let lead = line.len() - line.trim_start().len();
-        let offset = range.start - line_range.start;
-        if offset >= lead {
-            let nth = whole_line_matches(&rendered.text[..line_range.start], trimmed).len();
-            if let Some((src, at)) =
-                nth_in_sources(sources, nth, |t| whole_line_matches(t, trimmed))
-            {
-                let start = at + (offset - lead);
-                return Location::bytes(src, start..start + range.len());
-            }
-        }
-    }
-    let snippet = &rendered.text[range.clone()];
-    if snippet.trim().len() >= 6 {
-        let nth = rendered.text[..range.start].matches(snippet).count();
-        let find_all = |t: &str| t.match_indices(snippet).map(|(i, _)| i).collect::<Vec<_>>();
-        if let Some((src, at)) = nth_in_sources(sources, nth, find_all) {
-            return Location::bytes(src, at..at + range.len());
-        }
-    }
-    if let Some(loc) = in_values(&rendered.text, values, range.clone()) {
-        return loc;
-    }
-    Location::bytes(rendered, range)
-}
-
-/// The value `range` came from: the first value (in `values` order) that holds the
-/// whole range — pointing at the same bytes in it when the value is written without
-/// escapes — or else the longest value that the range holds at its start or that makes
-/// up at least half of it (a URL made of `{{ vars.cdn }}/app.js`). Values are looked
-/// for as written and HTML-escaped (Tera's autoescape).
-fn in_values(
-    text: &str,
-    values: &[Arc<ValueSite>],
-    range: std::ops::Range<usize>,
-) -> Option<Location> {
-    if range.is_empty() {
-        return None;
-    }
-    let mut held: Option<(usize, Location)> = None;
-    for v in values {
-        if v.value.trim().chars().count() < 4 {
-            continue;
-        }
-        let escaped = escape_html(&v.value);
-        let forms = [(v.value.as_str(), true), (escaped.as_str(), false)];
-        for (form, exact) in forms
-            .into_iter()
-            .take(if escaped == v.value { 1 } else { 2 })
-        {
-            let mut lo = range.start.saturating_sub(form.len());
-            while !text.is_char_boundary(lo) {
-                lo -= 1;
-            }
-            let mut hi = (range.end + form.len()).min(text.len());
-            while !text.is_char_boundary(hi) {
-                hi += 1;
-            }
-            for (i, _) in text[lo..hi].match_indices(form) {
-                let occ = lo + i..lo + i + form.len();
-                if occ.start <= range.start && range.end <= occ.end {
-                    let loc = match (exact, v.verbatim) {
-                        (true, Some(at)) => {
-                            let start = at + (range.start - occ.start);
-                            Location::bytes(&v.file, start..start + range.len())
-                        }
-                        _ => Location::bytes(&v.file, v.span()),
-                    };
-                    return Some(loc);
-                }
-                let inside = range.start <= occ.start && occ.end <= range.end;
-                if inside
-                    && (occ.start == range.start || occ.len() * 2 >= range.len())
-                    && held.as_ref().is_none_or(|(n, _)| occ.len() > *n)
-                {
-                    held = Some((occ.len(), Location::bytes(&v.file, v.span())));
-                }
-            }
-        }
-    }
-    held.map(|(_, loc)| loc)
-}
-
-/// What Tera's autoescape makes of a value.
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The `nth` match (or the first, when a source has fewer) in the first source that has any.
-fn nth_in_sources(
-    sources: &[Arc<SourceFile>],
-    nth: usize,
-    find: impl Fn(&str) -> Vec<usize>,
-) -> Option<(&Arc<SourceFile>, usize)> {
-    sources.iter().find_map(|src| {
-        let all = find(&src.text);
-        all.get(nth).or(all.first()).map(|&at| (src, at))
-    })
-}
-
-/// Offsets where `needle` stands alone on a line (indentation aside).
-fn whole_line_matches(text: &str, needle: &str) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(found) = text[from..].find(needle) {
-        let at = from + found;
-        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-        if text[line_start..at].trim().is_empty()
-            && text[at + needle.len()..line_end].trim().is_empty()
-        {
-            out.push(at);
-        }
-        from = at + needle.len().max(1);
-    }
-    out
-}
-
-/// Scraper's tree sink, plus the line each element started on and the parse errors.
-struct LineSink {
+/// Scraper's tree sink, plus the line each element started on, its start tag, and the
+/// parse errors.
+struct LineSink<'s> {
     inner: HtmlTreeSink,
     line: Cell<u64>,
-    lines: RefCell<HashMap<NodeId, usize>>,
+    made: RefCell<Vec<Made>>,
     errors: RefCell<Vec<(usize, Cow<'static, str>)>>,
+    tags: &'s [StartTag],
+    tag_lines: &'s [u32],
+    /// Which tags no element has claimed yet (see [`unclaimed_from`]); one more entry
+    /// than tags, the end.
+    unclaimed: RefCell<Vec<u32>>,
 }
 
-impl TreeSink for LineSink {
+impl LineSink<'_> {
+    /// The start tag of an element html5ever makes on `line`: the first unclaimed tag
+    /// with its name there, one with the same attributes first.
+    fn pair(&self, line: u32, name: &str, attrs: &[Attribute]) -> Option<u32> {
+        let lo = self.tag_lines.partition_point(|&l| l < line);
+        let hi = lo + self.tag_lines[lo..].partition_point(|&l| l == line);
+        let mut next = self.unclaimed.borrow_mut();
+        let same_attrs = |t: &StartTag| {
+            t.attrs.len() == attrs.len()
+                && attrs
+                    .iter()
+                    .all(|a| t.attrs.iter().any(|b| b.name == *a.name.local))
+        };
+        let mut first = None;
+        let mut i = unclaimed_from(&mut next, lo);
+        while i < hi {
+            let t = &self.tags[i];
+            if t.name.eq_ignore_ascii_case(name) {
+                if same_attrs(t) {
+                    first = Some(i);
+                    break;
+                }
+                first = first.or(Some(i));
+            }
+            i = unclaimed_from(&mut next, i + 1);
+        }
+        let pick = first?;
+        next[pick] = pick as u32 + 1;
+        Some(pick as u32)
+    }
+}
+
+/// The first unclaimed tag at or after `i`: `next[j] == j` for an unclaimed tag, else a
+/// later index to look at (followed and shortened, so that a page of one long line of
+/// tags pairs in linear time).
+fn unclaimed_from(next: &mut [u32], i: usize) -> usize {
+    let mut j = i;
+    while next[j] as usize != j {
+        j = next[j] as usize;
+    }
+    let mut k = i;
+    while next[k] as usize != k {
+        let after = next[k] as usize;
+        next[k] = j as u32;
+        k = after;
+    }
+    j
+}
+
+impl TreeSink for LineSink<'_> {
     type Handle = NodeId;
     type Output = Parsed;
-    type ElemName<'a> = <HtmlTreeSink as TreeSink>::ElemName<'a>;
+    type ElemName<'a>
+        = <HtmlTreeSink as TreeSink>::ElemName<'a>
+    where
+        Self: 'a;
 
     fn finish(self) -> Self::Output {
         (
             self.inner.finish(),
-            self.lines.into_inner(),
+            self.made.into_inner(),
             self.errors.into_inner(),
         )
     }
@@ -379,14 +474,14 @@ impl TreeSink for LineSink {
         self.inner.elem_name(target)
     }
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        let line = self.line.get() as u32;
+        let tag = self.pair(line, &name.local, &attrs);
         let id = self.inner.create_element(name, attrs, flags);
-        self.lines.borrow_mut().insert(id, self.line.get() as usize);
+        self.made.borrow_mut().push(Made { id, line, tag });
         id
     }
     fn create_comment(&self, text: StrTendril) -> NodeId {
-        let id = self.inner.create_comment(text);
-        self.lines.borrow_mut().insert(id, self.line.get() as usize);
-        id
+        self.inner.create_comment(text)
     }
     fn create_pi(&self, target: StrTendril, data: StrTendril) -> NodeId {
         self.inner.create_pi(target, data)
@@ -460,10 +555,10 @@ mod tests {
     }
 
     #[test]
-    fn elements_know_their_line() {
+    fn elements_know_their_line_and_tag() {
         let p = Page::parse(
             "p.html",
-            "<html>\n<body>\n<div id=a>\n</div>\n<script>x</script></body></html>",
+            "<html>\n<body>\n<div id=a>\n</div>\n<script>x</script><P class=b>\n</body></html>",
             &[],
         );
         let div = p.select("div").next().unwrap();
@@ -471,5 +566,16 @@ mod tests {
         let s = p.select("script").next().unwrap();
         assert_eq!(p.line_of(&s), 5);
         assert_eq!(&p.rendered.text[p.element_range(&s)], "<script");
+        let para = p.element(p.select("p").next().unwrap());
+        assert_eq!(&p.rendered.text[para.range()], "<P");
+        assert_eq!(&p.rendered.text[para.value_range("class")], "b");
+        assert_eq!(&p.rendered.text[para.content().unwrap_or(0..0)], "");
+        let script = p.element(s);
+        assert_eq!(&p.rendered.text[script.content().unwrap()], "x");
+        // <head> is implied: no tag, its line.
+        let head = p.element(p.select("head").next().unwrap());
+        assert!(head.tag.is_none());
+        let names: Vec<&str> = p.elements().map(|e| e.name()).collect();
+        assert_eq!(names, ["html", "head", "body", "div", "script", "p"]);
     }
 }

@@ -2,6 +2,7 @@
 //! know, or one in a form Okta renders wrongly), O005 (unbalanced sections) and T004
 //! (`{#` inside a script, which Tera reads as a comment).
 
+use super::scan::Scan;
 use super::{Ctx, Page, PageKind};
 use crate::diag::suggest::closest;
 use crate::diag::{Diagnostic, Location, Rule};
@@ -18,9 +19,8 @@ const MARKUP_TAGS: &[&str] = &[
 ];
 
 pub(super) fn check(page: &Page, ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
-    let tags = okta_tags::find_tags(&page.rendered.text, false);
     let mut open: Vec<&okta_tags::Tag> = Vec::new();
-    for tag in &tags {
+    for tag in &page.okta_tags {
         let shown = &page.rendered.text[tag.range.clone()];
         let known = OKTA_TAGS.iter().find(|(n, _)| *n == tag.name);
         match known {
@@ -122,18 +122,14 @@ pub(super) fn templates(project: &Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for file in &project.templates {
         let text = file.text.as_str();
-        let lower = text.to_ascii_lowercase();
+        if !text.contains("{#") {
+            continue;
+        }
         let raw = raw_regions(text);
-        let mut from = 0;
-        while let Some(start) = lower[from..].find("<script").map(|i| from + i) {
-            let body_start = lower[start..]
-                .find('>')
-                .map_or(text.len(), |i| start + i + 1);
-            let end = lower[body_start..]
-                .find("</script")
-                .map_or(text.len(), |i| body_start + i);
-            let mut at = body_start;
-            while let Some(i) = text[at..end].find("{#").map(|i| at + i) {
+        for script in Scan::new(text).scripts {
+            let body = script.body;
+            for i in memchr::memmem::find_iter(&text.as_bytes()[body.clone()], b"{#") {
+                let i = body.start + i;
                 if !raw.iter().any(|r| r.contains(&i)) {
                     out.push(
                         Diagnostic::new(Rule::T004, "`{#` inside a <script>: Tera reads it as the start of a comment")
@@ -142,9 +138,7 @@ pub(super) fn templates(project: &Project) -> Vec<Diagnostic> {
                             .help("wrap the script in `{% raw %}…{% endraw %}`, or write `{ #` with a space"),
                     );
                 }
-                at = i + 2;
             }
-            from = end.max(start + 1);
         }
     }
     out

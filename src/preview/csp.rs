@@ -1,23 +1,14 @@
 //! The Content Security Policy the preview sends with every page, built the way Okta
-//! builds it for a custom domain from `[csp]` (`src_list`, `mode`), with a fresh nonce
-//! per response and `report-uri` pointing back at the preview; and the violation
-//! reports the browser sends there.
+//! builds it for a custom domain from `[csp]` (`src_list`, `mode`) by the one policy
+//! model the checks use too ([`Policy`]: what the header holds is written there), with a
+//! fresh nonce per response and `report-uri` pointing back at the preview; and the
+//! violation reports the browser sends there.
 //!
-//! The header (one line; `S` = Okta's origins, the environment's `org_url` and
-//! `[csp] src_list`, in that order, without repeats):
-//!
-//! ```text
-//! default-src 'self' S; script-src 'self' 'unsafe-eval' 'report-sample' 'nonce-N' S;
-//! style-src 'self' 'report-sample' 'nonce-N' S; img-src 'self' data: S;
-//! font-src 'self' data: S; connect-src 'self' S; frame-src 'self' S;
-//! report-uri http://127.0.0.1:P/__preview/csp-report
-//! ```
-//!
-//! sent as `Content-Security-Policy`, or `Content-Security-Policy-Report-Only` with
-//! `[csp] mode = "report_only"`. A nonce in `style-src` makes browsers ignore
-//! `'unsafe-inline'` there, so inline `<style>` needs the nonce as much as `<script>`
-//! does (what the `C001` check says); `'unsafe-eval'` is there because the Sign-In
-//! Widget needs it.
+//! The header is sent as `Content-Security-Policy`, or
+//! `Content-Security-Policy-Report-Only` with `[csp] mode = "report_only"`. A nonce in
+//! `style-src` makes browsers ignore `'unsafe-inline'` there, so inline `<style>` needs
+//! the nonce as much as `<script>` does (what the `C001` check says); `'unsafe-eval'` is
+//! there because the Sign-In Widget needs it.
 
 use base64::Engine as _;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -25,10 +16,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::guard::terminal;
-use crate::config::{Csp, CspMode};
-
-/// Okta's own origins, which every policy Okta sends allows (shared with `C002`).
-pub(crate) use crate::check::csp::OKTA_SOURCES;
+use crate::check::policy::Policy;
+use crate::config::Csp;
 
 /// Where browsers send violation reports.
 pub(crate) const REPORT_PATH: &str = "/__preview/csp-report";
@@ -42,18 +31,6 @@ pub(crate) fn nonce() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// `scheme://host[:port]` of a URL.
-fn origin(url: &str) -> &str {
-    match url.find("://") {
-        Some(i) => {
-            let rest = &url[i + 3..];
-            let end = rest.find(['/', '?', '#']).map_or(url.len(), |j| i + 3 + j);
-            &url[..end]
-        }
-        None => url,
-    }
-}
-
 /// The header's name and value.
 pub(crate) fn header(
     csp: Option<&Csp>,
@@ -61,34 +38,10 @@ pub(crate) fn header(
     nonce: &str,
     report_uri: &str,
 ) -> (&'static str, String) {
-    let mut sources: Vec<&str> = OKTA_SOURCES.to_vec();
-    sources.extend(org_url.map(origin));
-    if let Some(csp) = csp {
-        sources.extend(csp.src_list.iter().map(String::as_str));
-    }
-    let mut seen = Vec::new();
-    sources.retain(|s| {
-        let new = !seen.contains(s);
-        seen.push(*s);
-        new
-    });
-    let s = sources.join(" ");
-    let n = format!("'nonce-{nonce}'");
-    let value = format!(
-        "default-src 'self' {s}; \
-         script-src 'self' 'unsafe-eval' 'report-sample' {n} {s}; \
-         style-src 'self' 'report-sample' {n} {s}; \
-         img-src 'self' data: {s}; \
-         font-src 'self' data: {s}; \
-         connect-src 'self' {s}; \
-         frame-src 'self' {s}; \
-         report-uri {report_uri}"
-    );
-    let name = match csp.map(|c| c.mode) {
-        Some(CspMode::ReportOnly) => "Content-Security-Policy-Report-Only",
-        _ => "Content-Security-Policy",
-    };
-    (name, value)
+    let policy = Policy::okta(csp, org_url)
+        .with_nonce(nonce)
+        .with_report_uri(report_uri);
+    (policy.header_name(), policy.to_string())
 }
 
 /// One violation the browser reported, with where it came from once known.
@@ -233,6 +186,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::CspMode;
 
     fn csp(mode: CspMode, src: &[&str]) -> Csp {
         Csp {

@@ -5,6 +5,7 @@ mod csp;
 mod general;
 mod okta;
 mod origins;
+mod scanner;
 
 use crate::support::*;
 
