@@ -115,6 +115,35 @@ fn one_brand_that_lacks_the_version_stops_the_writes_of_every_brand() {
 }
 
 #[test]
+fn a_list_with_no_readable_version_warns_and_leaves_the_judgement_to_okta() {
+    // Okta's spec types the list as `N.M` strings; an answer with none in it (Prism's
+    // schema-made `["string"]`, an empty list) cannot say no, and must not block work.
+    let okta = org();
+    let p = project(&okta, &["Acme"], "^7");
+    for (list, shown) in [
+        (&["string"][..], "offered: string"),
+        (&[], "offered: (an empty list)"),
+    ] {
+        okta.set_widget_versions(list);
+        p.write("locales/en.toml", format!("[kmsi]\ntitle = \"{shown}\"\n"));
+        let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
+        assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("warning: Acme: widget version `^7` cannot be checked")
+                && err.contains(shown),
+            "{err}"
+        );
+        let acme = okta.brand_id("Acme").unwrap();
+        assert_eq!(
+            okta.sign_in(&acme, "preview").unwrap()["widgetCustomizations"]["postAuthKeepMeSignedInPrompt"]
+                ["title"],
+            shown
+        );
+    }
+}
+
+#[test]
 fn diff_reports_a_version_the_org_does_not_offer() {
     let okta = org();
     let p = project(&okta, &["Acme", "Beta"], "^8");

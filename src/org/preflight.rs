@@ -5,8 +5,10 @@
 //!
 //! - **Problem**: the brand is the org's default brand in an org with several brands (no
 //!   request is made for it); the page's `widgetVersion` is not one the org offers
-//!   (`GET …/pages/sign-in/widget-versions`), or that list cannot be read.
-//! - **Warning**: the brand has no custom domain that serves pages
+//!   (`GET …/pages/sign-in/widget-versions`, see [`offered`]), or Okta did not answer
+//!   that request.
+//! - **Warning**: the org's list holds no version this tool can read (then Okta judges the
+//!   PUT); the brand has no custom domain that serves pages
 //!   (`GET /api/v1/brands/{brandId}/domains`), or its domains cannot be listed.
 //!
 //! Findings are org-level messages, not [`crate::diag`] rules: they are about the org,
@@ -164,10 +166,24 @@ fn check_brand(
                 vec![format!("cause: {e}")],
                 "rerun when Okta answers; the token needs to read brands (okta.brands.read)".into(),
             )),
-            Ok(list) if !offered(&version, &list) => {
-                report.findings.push(not_offered(name, &version, &list))
+            Ok(list) if offered(&version, &list) => {}
+            // An answer with no version in it (empty, or in a shape this tool does not
+            // read) cannot say no: Okta still judges the PUT. Blocking every deploy on
+            // it would make a change of Okta's answer stop all work.
+            Ok(list) if !list.iter().any(|o| parse(o).is_some()) => {
+                report.findings.push(finding(
+                    Level::Warning,
+                    format!(
+                        "widget version `{version}` cannot be checked: the org's list of widget versions holds none signin-pages can read"
+                    ),
+                    vec![format!(
+                        "offered: {}",
+                        if list.is_empty() { "(an empty list)".to_string() } else { list.join(", ") }
+                    )],
+                    "nothing to do if Okta accepts the page; if it refuses `widgetVersion`, compare with the versions the Admin Console offers (Customizations › Brands › the brand › Sign-in page)".into(),
+                ));
             }
-            Ok(_) => {}
+            Ok(list) => report.findings.push(not_offered(name, &version, &list)),
         }
     }
 
@@ -195,11 +211,7 @@ fn check_brand(
 
 /// The version is not on the org's list.
 fn not_offered(brand: &str, version: &str, list: &[String]) -> Finding {
-    let mut facts = vec![if list.is_empty() {
-        "offered: nothing (the org's list is empty)".to_string()
-    } else {
-        format!("offered: {}", list.join(", "))
-    }];
+    let mut facts = vec![format!("offered: {}", list.join(", "))];
     match crate::widget::resolve(version) {
         Some(facts_of) => facts.push(format!(
             "note: `{version}` is widget {} (the newest release it allows that signin-pages knows)",
