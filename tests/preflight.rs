@@ -3,7 +3,7 @@
 //! its custom domains, whether it is the org's default brand) before anything is read or
 //! written, and a problem with any brand stops every write.
 
-use crate::support::fake_okta::FakeOkta;
+use crate::support::fake_okta::{FakeOkta, Fault};
 use crate::support::run_with_token as run;
 use crate::support::*;
 
@@ -141,6 +141,30 @@ fn a_list_with_no_readable_version_warns_and_leaves_the_judgement_to_okta() {
             shown
         );
     }
+}
+
+#[test]
+fn a_list_okta_does_not_give_warns_and_the_deploy_goes_on() {
+    // What could not be learnt is no reason to stop: Okta still judges the PUT.
+    let okta = org();
+    let p = project(&okta, &["Acme", "Beta"], "^7");
+    let beta = okta.brand_id("Beta").unwrap();
+    okta.fail_next(
+        ("GET", format!("/brands/{beta}/pages/sign-in/widget-versions").as_str()),
+        Fault::Status(
+            403,
+            serde_json::json!({"errorCode": "E0000006", "errorSummary": "You do not have permission to perform the requested action"}),
+        ),
+    );
+    let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: Beta: widget version `^7` cannot be checked: the org's list of widget versions could not be read")
+            && err.contains("403"),
+        "{err}"
+    );
+    assert!(okta.sign_in(&beta, "preview").is_some());
 }
 
 #[test]
