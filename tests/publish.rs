@@ -197,31 +197,6 @@ fn okta_refusal_is_shown_as_okta_says_and_loses_nothing() {
 }
 
 #[test]
-fn default_brand_with_multibrand_gets_advice() {
-    let okta = org();
-    okta.multibrand(true);
-    let p = project(&okta);
-    p.write(
-        "signin-pages.toml",
-        p.read("signin-pages.toml")
-            .replace("name = \"Beta\"", "name = \"Default\""),
-    );
-    let out = run(&p, &["deploy", "--env", "prod", "--preview"]);
-    assert_eq!(code(&out), 1);
-    assert!(
-        stdout(&out).contains("403")
-            && stdout(&out).contains("default brand's pages cannot be changed"),
-        "{}",
-        stdout(&out)
-    );
-    // Acme still went out.
-    assert!(
-        okta.sign_in(&okta.brand_id("Acme").unwrap(), "preview")
-            .is_some()
-    );
-}
-
-#[test]
 fn unknown_brand_is_named() {
     let okta = org();
     let p = project(&okta);

@@ -15,6 +15,7 @@ mod kmsi;
 mod layers;
 mod origin;
 mod pipes;
+mod preflight;
 mod properties;
 mod publish;
 mod reliability;

@@ -1,11 +1,22 @@
-//! `deploy`: build, then send to preview or live ([`crate::org::deploy`]); a table of
-//! what happened to each page.
+//! `deploy`: build, then send to preview or live ([`crate::org::deploy`]); the org
+//! preflight's findings, then a table of what happened to each page.
 
 use crate::cli::{DeployArgs, GlobalArgs};
 use crate::cmd::Outcome;
 use crate::cmd::remote::{build_for, connect, requests, table};
-use crate::org::deploy::{self, Mode, Options};
+use crate::org::deploy::{self, Mode, Options, Stopped};
 use crate::org::fields::show;
+use crate::org::preflight::{Level, Report};
+
+/// The preflight's findings on stderr, one block each: problems always, warnings unless
+/// `--quiet`.
+pub(crate) fn show_preflight(g: &GlobalArgs, report: &Report) {
+    for f in &report.findings {
+        if f.level == Level::Problem || !g.quiet {
+            errln!("{f}");
+        }
+    }
+}
 
 pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
     let Some(compiled) = build_for(g, &a.remote) else {
@@ -24,15 +35,27 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         yes: a.yes,
         allow_reset: a.allow_reset,
     };
-    let outcomes = match deploy::deploy(&client, &compiled, env, mode, opts) {
-        Ok(o) => o,
-        Err(errors) => {
+    let done = match deploy::deploy(&client, &compiled, env, mode, opts) {
+        Ok(d) => d,
+        Err(Stopped::Brands(errors)) => {
             for e in errors {
                 errln!("error: {e}");
             }
             return Outcome::Failure;
         }
+        Err(Stopped::Preflight(report)) => {
+            show_preflight(g, &report);
+            let n = report.problems().count();
+            errln!(
+                "error: nothing was sent to Okta: the org preflight found {n} problem{} (above); no brand is written until every brand passes it",
+                if n == 1 { "" } else { "s" }
+            );
+            requests(g, &client);
+            return Outcome::Failure;
+        }
     };
+    show_preflight(g, &done.preflight);
+    let outcomes = done.outcomes;
     let slot = if a.publish {
         "live (customized)"
     } else {
@@ -96,6 +119,14 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         .filter(|o| !o.ok)
         .map(|o| o.brand.as_str())
         .collect();
+    if mode == Mode::Preview && !a.dry_run {
+        // Where to look: Okta serves the preview at /login/preview of the brand's domain.
+        for (brand, domains) in &done.preflight.domains {
+            for d in domains {
+                outln!("preview of {brand}: https://{d}/login/preview");
+            }
+        }
+    }
     requests(g, &client);
     if failed.is_empty() {
         Outcome::Success

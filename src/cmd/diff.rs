@@ -1,5 +1,6 @@
 //! `diff`: build, then compare with what the org holds ([`crate::org::diff`]); exit 2
-//! when anything differs.
+//! when anything differs, 1 when the org preflight found a problem (or a page could not
+//! be read).
 
 use crate::cli::{Against, DiffArgs, GlobalArgs};
 use crate::cmd::Outcome;
@@ -20,7 +21,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         Against::Live => Slot::Customized,
         Against::Preview => Slot::Preview,
     };
-    let results = match diff(&client, &compiled, slot) {
+    let (report, results) = match diff(&client, &compiled, slot) {
         Ok(r) => r,
         Err(errors) => {
             for e in errors {
@@ -29,7 +30,8 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
             return Outcome::Failure;
         }
     };
-    let (mut differ, mut failed) = (false, false);
+    crate::cmd::deploy::show_preflight(g, &report);
+    let (mut differ, mut failed) = (false, report.has_problems());
     for (brand, page, r) in results {
         match r {
             Err(e) => {
@@ -64,6 +66,13 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
                 }
             }
         }
+    }
+    if report.has_problems() {
+        let n = report.problems().count();
+        errln!(
+            "error: the org preflight found {n} problem{} (above): `deploy` would write nothing",
+            if n == 1 { "" } else { "s" }
+        );
     }
     if failed {
         Outcome::Failure

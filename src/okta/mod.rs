@@ -4,12 +4,13 @@
 //! The machinery: [`client`] (one org, every request through the origin check, answers
 //! capped), [`retry`] (rate limits, back-off, pacing), [`auth`] (API tokens and service
 //! apps), [`error`] (Okta's errors with advice), [`org_url`] (the org's validated address).
-//! Then one file per resource: [`brands`], [`pages`], [`policies`], [`groups`], [`users`];
-//! a new resource (a brand's themes) is one more file beside them.
+//! Then one file per resource: [`brands`], [`domains`], [`pages`], [`policies`], [`groups`],
+//! [`users`]; a new resource (a brand's themes) is one more file beside them.
 
 pub mod auth;
 pub mod brands;
 pub mod client;
+pub mod domains;
 pub mod error;
 pub mod groups;
 pub mod org_url;

@@ -37,11 +37,14 @@ pub fn find(c: &Client, name: &str) -> Result<BrandRef, String> {
     resolve(&all, name).cloned()
 }
 
+/// The targets of a command, each with its brand in the org, and every brand the org has.
+pub struct Targets<'a> {
+    pub pairs: Vec<(&'a TargetOutput, BrandRef)>,
+    pub org: Vec<BrandRef>,
+}
+
 /// Each target with its brand in the org; every brand that cannot be resolved is named.
-pub fn targets<'a>(
-    c: &Client,
-    outputs: &'a [TargetOutput],
-) -> Result<Vec<(&'a TargetOutput, BrandRef)>, Vec<String>> {
+pub fn targets<'a>(c: &Client, outputs: &'a [TargetOutput]) -> Result<Targets<'a>, Vec<String>> {
     let all = brands::list(c).map_err(|e: OktaError| vec![e.to_string()])?;
     let mut ok = Vec::new();
     let mut errors = Vec::new();
@@ -52,7 +55,10 @@ pub fn targets<'a>(
         }
     }
     if errors.is_empty() {
-        Ok(ok)
+        Ok(Targets {
+            pairs: ok,
+            org: all,
+        })
     } else {
         Err(errors)
     }

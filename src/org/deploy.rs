@@ -1,5 +1,7 @@
 //! `deploy`: the built payloads into the org, brand by brand.
 //!
+//! First the org preflight ([`super::preflight`]) checks every brand; any problem stops
+//! the deploy before a page is read or written, for every brand.
 //! Every write is preceded by a backup of what the slot held (atomic; the write does not
 //! happen if the backup cannot be written), and followed by a comparison of Okta's
 //! answer with what was sent. `--publish` sends the payload whose hash was recorded
@@ -10,6 +12,7 @@ use serde_json::Value;
 use super::backup::{self, Backup};
 use super::fields::{self, FieldChange};
 use super::pin;
+use super::preflight::{self, Report};
 use crate::compile::{Compiled, TargetOutput};
 use crate::config::Environment;
 use crate::okta::Client;
@@ -99,19 +102,40 @@ pub(super) fn each_page<R: Send>(
     .collect()
 }
 
-/// Deploy every target of one environment.
+/// Why a deploy wrote nothing.
+#[derive(Debug)]
+pub enum Stopped {
+    /// Brands of the project that the org does not have (one message each), or the
+    /// brand list could not be read.
+    Brands(Vec<String>),
+    /// The preflight found problems (its report holds the warnings too).
+    Preflight(Report),
+}
+
+/// What a deploy did: the preflight's warnings, then one outcome per page.
+#[derive(Debug)]
+pub struct Deployed {
+    pub preflight: Report,
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Deploy every target of one environment: the preflight for every brand, then the pages.
 pub fn deploy(
     client: &Client,
     compiled: &Compiled,
     env: &Environment,
     mode: Mode,
     opts: Options,
-) -> Result<Vec<Outcome>, Vec<String>> {
+) -> Result<Deployed, Stopped> {
     let project = compiled
         .project
         .as_ref()
         .expect("deploy needs a loaded project");
-    let targets = super::brands::targets(client, &compiled.outputs)?;
+    let targets = super::brands::targets(client, &compiled.outputs).map_err(Stopped::Brands)?;
+    let report = preflight::check(client, &targets.pairs, &targets.org);
+    if report.has_problems() {
+        return Err(Stopped::Preflight(report));
+    }
     let job = Job {
         client,
         root: &project.root,
@@ -119,9 +143,13 @@ pub fn deploy(
         mode,
         opts,
     };
-    Ok(each_page(&targets, |out, brand, page| {
+    let outcomes = each_page(&targets.pairs, |out, brand, page| {
         job.page(out, brand, page)
-    }))
+    });
+    Ok(Deployed {
+        preflight: report,
+        outcomes,
+    })
 }
 
 /// What every page of one deploy shares.

@@ -9,10 +9,22 @@ use super::*;
 
 impl FakeOkta {
     /// Adds a brand; `is_default` takes the default away from any other brand.
-    /// Returns its id. Its default pages are Okta's.
+    /// Returns its id. Its default pages are Okta's. A brand that is not the default
+    /// comes with a verified custom domain, as a brand that serves pages is set up
+    /// (`set_domains` changes that); the default brand, the Okta subdomain's, has none.
     pub fn add_brand(&self, name: &str, is_default: bool) -> String {
         let mut org = self.org();
         let id = org.new_id("bnd");
+        let domains = if is_default {
+            Vec::new()
+        } else {
+            vec![domain_json(
+                &mut org,
+                &id,
+                &default_domain(name),
+                "VERIFIED",
+            )]
+        };
         if is_default {
             for b in &mut org.brands {
                 b.brand["isDefault"] = Value::Bool(false);
@@ -42,6 +54,7 @@ impl FakeOkta {
                 preview: None,
                 default: default_error_page(),
             },
+            domains,
         });
         id
     }
@@ -106,6 +119,14 @@ impl FakeOkta {
     /// What `GET …/sign-in/widget-versions` answers (default 7.13, 7.14, 7.40).
     pub fn set_widget_versions(&self, versions: &[&str]) {
         self.org().widget_versions = versions.iter().map(|v| v.to_string()).collect();
+    }
+
+    /// What `GET …/sign-in/widget-versions` answers for this brand only.
+    pub fn set_brand_widget_versions(&self, brand_id: &str, versions: &[&str]) {
+        self.org().brand_widget_versions.insert(
+            brand_id.to_string(),
+            versions.iter().map(|v| v.to_string()).collect(),
+        );
     }
 
     /// Multibrand customization on: the default brand's customized and preview sign-in
@@ -205,7 +226,11 @@ pub(super) fn page_endpoint(
     body: Option<&Value>,
 ) -> Response {
     let multibrand = org.multibrand;
-    let widget_versions = org.widget_versions.clone();
+    let widget_versions = org
+        .brand_widget_versions
+        .get(brand_id)
+        .unwrap_or(&org.widget_versions)
+        .clone();
     let Some(brand) = org.brand_mut(brand_id) else {
         return brand_not_found(shared, brand_id);
     };

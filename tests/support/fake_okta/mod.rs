@@ -15,7 +15,7 @@
 //!
 //! Here: `FakeOkta` (start, stop, the request log) and the org's state (`Org`). Beside it,
 //! each part of the API with the methods tests set it up with: `brands.rs` (brands and
-//! their pages), `policies.rs` (policies, rules, groups, users, sessions), `oauth.rs` (the
+//! their pages), `domains.rs` (a brand's custom domains), `policies.rs` (policies, rules, groups, users, sessions), `oauth.rs` (the
 //! token endpoint); `faults.rs` (scripted and random faults, the rate limit, and the
 //! dispatch of every request through them), `routes.rs` (routing, auth, Okta's error
 //! answers), `wire.rs` (the socket), `encoding.rs`; and `tests.rs`, the fake's own tests.
@@ -32,6 +32,7 @@ use serde_json::Value;
 use super::http::{Reply, request};
 
 mod brands;
+mod domains;
 mod encoding;
 mod faults;
 mod oauth;
@@ -46,6 +47,7 @@ mod tests;
 mod wire;
 
 use brands::*;
+use domains::*;
 use encoding::*;
 use faults::*;
 use oauth::*;
@@ -116,8 +118,11 @@ impl RecordedRequest {
 pub struct Org {
     /// In list order (`GET /api/v1/brands`).
     pub brands: Vec<BrandState>,
-    /// `GET …/sign-in/widget-versions`.
+    /// `GET …/sign-in/widget-versions`, for every brand without a list of its own.
     pub widget_versions: Vec<String>,
+    /// Brand id → the list its `…/widget-versions` answers instead (a classic brand's
+    /// differs from the others', for one).
+    pub brand_widget_versions: HashMap<String, Vec<String>>,
     /// When on, the default brand's customized and preview sign-in pages can't be changed (403).
     pub multibrand: bool,
     pub policies: Vec<PolicyState>,
@@ -132,11 +137,13 @@ pub struct Org {
     next_id: u64,
 }
 
-/// A brand (`brand` holds the Brand fields without `_links`) and its pages.
+/// A brand (`brand` holds the Brand fields without `_links`), its pages and its custom
+/// domains (`DomainResponse` objects without `_links`).
 pub struct BrandState {
     pub brand: Value,
     pub sign_in: Pages,
     pub error: Pages,
+    pub domains: Vec<Value>,
 }
 
 /// The three slots of a page. `customized`/`preview` are stored the way a GET answers them.
@@ -243,6 +250,7 @@ impl FakeOkta {
             org: Mutex::new(Org {
                 brands: Vec::new(),
                 widget_versions: vec!["7.13".into(), "7.14".into(), "7.40".into()],
+                brand_widget_versions: HashMap::new(),
                 multibrand: false,
                 policies: Vec::new(),
                 groups: Vec::new(),

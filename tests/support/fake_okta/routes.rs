@@ -86,6 +86,10 @@ pub(super) fn route(shared: &Shared, raw: &RawRequest) -> Response {
             ("GET", None) => brand_not_found(shared, id),
             _ => method_not_allowed(shared),
         },
+        ["brands", id, "domains"] => match req.method {
+            "GET" => list_brand_domains(shared, &org, id),
+            _ => method_not_allowed(shared),
+        },
         ["brands", id, "pages", kind @ ("sign-in" | "error"), slot] => {
             page_endpoint(shared, &mut org, &req, id, kind, slot, body)
         }

@@ -796,3 +796,42 @@ fn keep_alive_and_chunked_bodies() {
     assert_eq!(out.matches("<p>chunked</p>").count(), 2, "{out}");
     assert_eq!(fake.requests()[0].body_str(), body);
 }
+
+#[test]
+fn brand_domains_are_listed_per_brand() {
+    let fake = FakeOkta::start();
+    let default = fake.add_brand("Default", true);
+    let acme = fake.add_brand("Acme Corp", false);
+    let list = |id: &str| {
+        let r = fake.call("GET", &format!("/api/v1/brands/{id}/domains"), None);
+        assert_eq!(r.status, 200);
+        r.json()["domains"].as_array().unwrap().clone()
+    };
+    // The default brand (the Okta subdomain's) has none; another brand one, verified.
+    assert!(list(&default).is_empty());
+    let d = list(&acme);
+    assert_eq!(d.len(), 1);
+    assert_eq!(d[0]["domain"], "login.acmecorp.example.com");
+    assert_eq!(d[0]["validationStatus"], "VERIFIED");
+    assert_eq!(d[0]["brandId"], acme.as_str());
+    fake.set_domains(&acme, &[("id.acme.test", "IN_PROGRESS")]);
+    assert_eq!(list(&acme)[0]["validationStatus"], "IN_PROGRESS");
+    fake.set_domains(&acme, &[]);
+    assert!(list(&acme).is_empty());
+    assert_eq!(
+        fake.call("GET", "/api/v1/brands/nope/domains", None).status,
+        404
+    );
+    // Widget versions: the org's list, or a brand's own.
+    fake.set_brand_widget_versions(&acme, &["^6"]);
+    let versions = |id: &str| {
+        fake.call(
+            "GET",
+            &format!("/api/v1/brands/{id}/pages/sign-in/widget-versions"),
+            None,
+        )
+        .json()
+    };
+    assert_eq!(versions(&acme), json!(["^6"]));
+    assert_eq!(versions(&default), json!(["7.13", "7.14", "7.40"]));
+}
