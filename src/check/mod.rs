@@ -15,6 +15,7 @@ pub mod page;
 pub mod policy;
 pub mod scan;
 mod secrets;
+mod siw;
 mod tags;
 
 use std::sync::Arc;
@@ -59,6 +60,7 @@ pub fn project_wide(project: &Project) -> Vec<Diagnostic> {
     let mut out = labels::project_wide(project);
     out.extend(tags::templates(project));
     out.extend(okta::project_wide(project));
+    siw::project_wide(project, &mut out);
     out
 }
 
@@ -141,6 +143,10 @@ pub fn target(
         html::check(&page, &ctx, &mut out);
         tags::check(&page, &ctx, &mut out);
         okta::check(&page, &ctx, &mut out);
+        if kind == PageKind::SignIn {
+            siw::page_keys(project, &page, &mut out);
+            siw::gen3_page(project, &page, &mut out);
+        }
         csp::check(&page, &ctx, &mut out);
         secrets::check(&page, &mut out);
     }

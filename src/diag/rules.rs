@@ -290,6 +290,31 @@ registry! {
         "A label, customization or the page holds a character outside the Basic Multilingual Plane (emoji and some CJK).",
         "Okta's API refuses 4-byte UTF-8: the deploy fails.",
         "Remove the character; in HTML an entity such as `&#x1F600;` reaches the browser without the API seeing 4 bytes.";
+    W001: Warning, true,
+        "a widget string the pinned widget does not have",
+        "A key in a locale file's `[widget]` table, or written into `config.i18n` on the page (`config.i18n = {…}`, `config.i18n.fr = {…}`, `config.i18n.fr['key'] = …`, `i18n: {…}` given to the widget), that is not one of the strings of the widget version `[widget] version` resolves to. `country.XX` keys are checked against the widget's country codes.",
+        "The widget looks its strings up by key: a key it does not have is ignored, so the text the page meant to change stays the widget's own. Usually it is a typo, or a key of another widget version.",
+        "Use the key the help line suggests (the keys are those of the widget's `login.json` for that version), or remove the entry.";
+    W002: Warning, true,
+        "a project locale the widget does not ship",
+        "A locale in `[project] locales` for which the widget of `[widget] version` ships no language of its own (matching `pt-BR` to its `pt_BR`, `fr-CA` to `fr`, `zh-TW` to `zh_TW` as the widget does).",
+        "The widget loads its strings from its own `login_<lang>.json`; for a language it does not ship, every string the project does not give in `config.i18n` shows in English.",
+        "Use a locale the widget ships (the help line lists them), or give that locale's `[widget]` table every string your visitors see.";
+    W003: Error, true,
+        "Gen3 with a widget older than 7.8",
+        "`[widget] generation = \"G3\"` with a `[widget] version` that resolves to a widget without the third generation (`okta-sign-in.next.js` ships from 7.8 on).",
+        "There is no Gen3 bundle to load at that version: the page cannot show the third-generation widget.",
+        "Use `version = \"^7\"` (or `\"7.8\"` or later), or `generation = \"G2\"`.";
+    W004: Warning, true,
+        "Gen2 CSS on a Gen3 page",
+        "On a page of `[widget] generation = \"G3\"`, a `<style>` selector that names a class (or the `#okta-sign-in` id) only the second generation renders, for the widget version `[widget] version` resolves to (`.o-form-head`, `.button-primary`, `#okta-sign-in.auth-container`). A class the page gives one of its own elements counts only under `#okta-sign-in`; CSS inside `{{^useSiwGen3}}…{{/useSiwGen3}}` is Gen2's and is not reported.",
+        "Gen3 renders different markup: the rule matches nothing and the styling is silently lost.",
+        "Style Gen3 with design tokens (`config.theme.tokens`), or move the Gen2 rules into a `{{^useSiwGen3}}…{{/useSiwGen3}}` section if the page serves both generations.";
+    W005: Warning, true,
+        "afterRender DOM surgery on a Gen3 page",
+        "On a page of `[widget] generation = \"G3\"`, an `.on('afterRender', …)` handler that queries the widget's Gen2 markup (`querySelector('.o-form-head')`, `#okta-sign-in`, `[data-se=…]`). Scripts inside `{{^useSiwGen3}}…{{/useSiwGen3}}` are not reported.",
+        "Gen3 renders other markup, and re-renders it: the elements are not there, or the change is undone at the next render.",
+        "Change Gen3 with design tokens (`config.theme.tokens`), strings (`config.i18n`) or the `afterTransform` hook, and keep Gen2-only code in a `{{^useSiwGen3}}…{{/useSiwGen3}}` section.";
     S001: Error, false,
         "a secret in a page or in the project",
         "Something that looks like an Okta API token (`SSWS …`, a 42-character `00…` token), a private key or a client secret is in a page, or anywhere in the project's files: signin-pages.toml, a locale file, any file under templates/ (rendered or not, Tera comments included) or a text file under static/. A secret a page shows is reported once, where it is written (a template line, or the variable's value in signin-pages.toml or a locale file).",

@@ -300,6 +300,94 @@ pub fn object_key_string(code: &str, open: usize, key: &str) -> Option<Range<usi
     None
 }
 
+/// One `key: value` of an object literal: the key's name (quotes removed, escapes not
+/// resolved), where the key is written (quotes included) and where its value is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub key_range: Range<usize>,
+    pub value: Range<usize>,
+}
+
+/// The top-level `key: value` entries of the object literal opening at `open`, in order.
+/// Computed keys (`[k]: v`), spreads (`...x`), shorthands (`a,`) and methods are left out.
+pub fn object_entries(code: &str, open: usize) -> Vec<Entry> {
+    let b = code.as_bytes();
+    let mut out = Vec::new();
+    let mut i = skip_ws(b, open + 1);
+    while i < b.len() && b[i] != b'}' {
+        // The key.
+        let (key, key_range) = match b[i] {
+            b'"' | b'\'' => {
+                let end = skip_string(b, i);
+                (code.get(i + 1..end.saturating_sub(1)), i..end)
+            }
+            c if is_ident_byte(c) => {
+                let mut e = i;
+                while e < b.len() && is_ident_byte(b[e]) {
+                    e += 1;
+                }
+                (code.get(i..e), i..e)
+            }
+            _ => (None, i..i),
+        };
+        let colon = skip_ws(b, key_range.end);
+        // The value (or whatever stands here) runs to the next top-level `,` or the `}`.
+        let from = if key.is_some() && b.get(colon) == Some(&b':') {
+            skip_ws(b, colon + 1)
+        } else {
+            key_range.end.max(i)
+        };
+        let end = entry_end(b, from);
+        if let Some(key) = key.filter(|_| b.get(colon) == Some(&b':')) {
+            out.push(Entry {
+                key: key.to_string(),
+                key_range,
+                value: from..end,
+            });
+        }
+        if end >= b.len() || b[end] == b'}' {
+            break;
+        }
+        i = skip_ws(b, end + 1);
+    }
+    out
+}
+
+/// The offset of the `,` or closing bracket that ends an entry (or an argument) starting
+/// at `from`, skipping nested brackets and literals.
+fn entry_end(b: &[u8], from: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'\'' | b'`' => {
+                i = skip_string(b, i);
+                continue;
+            }
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' if depth == 0 => return i,
+            b'}' | b')' | b']' => depth -= 1,
+            b',' if depth == 0 => return i,
+            _ => {}
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// The offset just after the `)` matching the `(` at `open`.
+pub fn matching_paren(code: &str, open: usize) -> Option<usize> {
+    let b = code.as_bytes();
+    let end = entry_end(b, open + 1);
+    // Arguments are separated by top-level commas: step over them.
+    let mut at = end;
+    while at < b.len() && b[at] == b',' {
+        at = entry_end(b, at + 1);
+    }
+    (b.get(at) == Some(&b')')).then_some(at + 1)
+}
+
 /// The offset just after the `}` matching the `{` at `open`.
 pub fn matching_brace(code: &str, open: usize) -> Option<usize> {
     let b = code.as_bytes();
@@ -365,6 +453,29 @@ mod tests {
         let r = object_key_string(code, open, "el").unwrap();
         assert_eq!(&code[r], "\"#a\"");
         assert_eq!(object_key_string("{ el: mount }", 0, "el"), None);
+    }
+
+    #[test]
+    fn object_literal_entries() {
+        let code = "{ fr: { 'a.b': 'x', \"c\": f(1, 2) }, ...o, [k]: 1, d, e: [1, {z: 2}] }";
+        let got: Vec<(String, &str)> = object_entries(code, 0)
+            .into_iter()
+            .map(|e| (e.key, &code[e.value]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("fr".to_string(), "{ 'a.b': 'x', \"c\": f(1, 2) }"),
+                ("e".to_string(), "[1, {z: 2}] "),
+            ]
+        );
+        let inner = code.find("{ 'a").unwrap();
+        let keys: Vec<String> = object_entries(code, inner)
+            .into_iter()
+            .map(|e| e.key)
+            .collect();
+        assert_eq!(keys, ["a.b", "c"]);
+        assert_eq!(matching_paren("f(a, (b), {c: ')'}) x", 1), Some(19));
     }
 
     #[test]
