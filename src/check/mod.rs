@@ -15,6 +15,7 @@ pub mod page;
 pub mod policy;
 pub mod scan;
 mod secrets;
+mod skeleton;
 mod tags;
 
 use std::sync::Arc;

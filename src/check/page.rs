@@ -124,10 +124,20 @@ impl<'v> Page<'v> {
                 line
             })
             .collect();
-        let (html, made, mut errors) = parse_stubbed(&stubbed, &scan.tags, &tag_lines, false);
+        // html5ever reads the page's skeleton: its markup and line breaks, without the
+        // text it walks a character at a time (see `skeleton`).
+        let skeleton = super::skeleton::skeleton(&stubbed, &scan);
+        let (html, made, mut errors) = parse_stubbed(
+            &skeleton.text,
+            &|l| skeleton.real_line(l),
+            &scan.tags,
+            &tag_lines,
+            false,
+        );
+        drop(skeleton);
         if !errors.is_empty() {
-            // Rare: parse again with html5ever's detailed messages.
-            errors = parse_stubbed(&stubbed, &scan.tags, &tag_lines, true).2;
+            // Rare: parse the page as written again, with html5ever's detailed messages.
+            errors = parse_stubbed(&stubbed, &|l| l, &scan.tags, &tag_lines, true).2;
         }
         // CSS is read on the stub: an Okta tag there is not CSS.
         let mut css_refs = Vec::new();
@@ -361,8 +371,11 @@ impl<'p> Element<'p> {
 
 type Parsed = (Html, Vec<Made>, Vec<(usize, Cow<'static, str>)>);
 
+/// Parse `stubbed` (the page's skeleton, or the page), whose line `l` is the page's line
+/// `real_line(l)`.
 fn parse_stubbed(
     stubbed: &str,
+    real_line: &dyn Fn(u64) -> u64,
     tags: &[StartTag],
     tag_lines: &[u32],
     exact_errors: bool,
@@ -370,6 +383,7 @@ fn parse_stubbed(
     let sink = LineSink {
         inner: HtmlTreeSink::new(Html::new_document()),
         line: Cell::new(1),
+        real_line,
         made: RefCell::new(Vec::new()),
         errors: RefCell::new(Vec::new()),
         tags,
@@ -385,7 +399,9 @@ fn parse_stubbed(
 /// parse errors.
 struct LineSink<'s> {
     inner: HtmlTreeSink,
+    /// The page's line html5ever is on.
     line: Cell<u64>,
+    real_line: &'s dyn Fn(u64) -> u64,
     made: RefCell<Vec<Made>>,
     errors: RefCell<Vec<(usize, Cow<'static, str>)>>,
     tags: &'s [StartTag],
@@ -465,7 +481,7 @@ impl TreeSink for LineSink<'_> {
             .push((self.line.get() as usize, msg));
     }
     fn set_current_line(&self, line: u64) {
-        self.line.set(line);
+        self.line.set((self.real_line)(line));
     }
     fn get_document(&self) -> NodeId {
         self.inner.get_document()
