@@ -22,7 +22,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use signin_pages::compile::{self, Options};
+use signin_pages::compile::{self, Keep, Options};
 use signin_pages::diag::{Diagnostics, Severity};
 use signin_pages::okta_tags;
 use signin_pages::plan::Filter;
@@ -72,6 +72,46 @@ fn generate(root: &Path) {
         ));
     }
     std::fs::write(root.join("signin-pages.toml"), toml).expect("signin-pages.toml writes");
+}
+
+/// [`generate`], with each brand's colour in its sign-in page: 1,000 distinct pages.
+fn generate_unique(root: &Path) {
+    generate(root);
+    let page = root.join("templates/sign-in.html");
+    let text = std::fs::read_to_string(&page).expect("sign-in.html reads");
+    std::fs::write(
+        &page,
+        text.replace(
+            "{% block style %}",
+            "{% block style %}\n        .help-footer { color: {{ vars.colour }}; }",
+        ),
+    )
+    .expect("sign-in.html writes");
+}
+
+/// `BENCH_PROFILE=check|build|floor`: one untimed pass of that work on the 1,000 distinct
+/// pages and nothing else, to run under a profiler (`perf record`, `valgrind
+/// --tool=callgrind`) and compare the check with the floor instruction by instruction.
+fn profile(what: &str, tmp: &Path) {
+    let root = tmp.join("unique");
+    generate_unique(&root);
+    let repeat: usize = std::env::var("BENCH_REPEAT")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    for _ in 0..repeat {
+        match what {
+            "check" => check_library(&root),
+            "build" => build_library(&root),
+            "floor" => {
+                std::hint::black_box(Floor::new(&root).run());
+            }
+            other => {
+                eprintln!("BENCH_PROFILE: `{other}` is not one of check, build, floor");
+                std::process::exit(2);
+            }
+        }
+    }
 }
 
 /// The timed runs of one measurement.
@@ -127,13 +167,14 @@ fn build_library(root: &Path) {
     }
 }
 
-/// The real `check`, through the library: the same compile, no files written.
+/// The real `check`, through the library: the same compile, keeping only the findings
+/// (as `signin-pages check` does).
 fn check_library(root: &Path) {
-    std::hint::black_box(compile::compile(
-        root,
-        &Filter::default(),
-        Options::default(),
-    ));
+    let options = Options {
+        keep: Keep::Findings,
+        ..Options::default()
+    };
+    std::hint::black_box(compile::compile(root, &Filter::default(), options));
 }
 
 /// Say (once, before timing) if the generated project does not build clean: the
@@ -376,6 +417,10 @@ fn main() {
         None => tempfile::tempdir(),
     }
     .expect("a temporary folder");
+    if let Ok(what) = std::env::var("BENCH_PROFILE") {
+        profile(&what, tmp.path());
+        return;
+    }
     let root = tmp.path().join("project");
     generate(&root);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -463,17 +508,7 @@ fn main() {
     // request body), so `compile` checks 5 distinct pages. Here each brand's colour is in
     // its page: 1,000 distinct pages to check, the worst case for the check cache.
     let unique = tmp.path().join("unique");
-    generate(&unique);
-    let page = unique.join("templates/sign-in.html");
-    let text = std::fs::read_to_string(&page).expect("sign-in.html reads");
-    std::fs::write(
-        &page,
-        text.replace(
-            "{% block style %}",
-            "{% block style %}\n        .help-footer { color: {{ vars.colour }}; }",
-        ),
-    )
-    .expect("sign-in.html writes");
+    generate_unique(&unique);
     preflight(bin, &unique);
     let build_u = measure(runs, || build_library(&unique));
     let check_u = measure(runs, || check_library(&unique));
