@@ -12,6 +12,7 @@ mod labels;
 mod locate;
 mod okta;
 pub mod page;
+mod parse;
 pub mod policy;
 pub mod scan;
 mod secrets;

@@ -20,7 +20,7 @@
 //!   any other text, on the line of its first character): the tree builder's modes tell
 //!   these apart, and the nonce check skips an empty `<script>` or `<style>`;
 //! - the text as written wherever it could change the parse or raise a parse error: a
-//!   character reference (`&`), a NUL, a `<!` or `</` inside a script or style, a `-`,
+//!   character reference (`&`), a NUL, a `<!` or `</` inside a script, a `-`,
 //!   `<`, `>` or `!` inside a comment, anything not closed before the end of the page,
 //!   and the whole page when it has `<svg>` or `<math>` (where `<script>` and `<style>`
 //!   are markup) or `<frameset>` (where text is an error per character).
@@ -37,7 +37,7 @@ use super::scan::Scan;
 pub(super) struct Skeleton<'a> {
     pub(super) text: Cow<'a, str>,
     /// The page's line after each of the skeleton's line breaks (empty: the same lines).
-    lines: Vec<u32>,
+    pub(super) lines: Vec<u32>,
 }
 
 impl Skeleton<'_> {
@@ -126,7 +126,7 @@ pub(super) fn skeleton<'a>(stubbed: &'a str, scan: &Scan) -> Skeleton<'a> {
                 let text = &stubbed[content.clone()];
                 if matches!(&*tag.name, "script" | "style")
                     && content.end < b.len()
-                    && raw_text_can_be_cut(text.as_bytes())
+                    && raw_text_can_be_cut(&tag.name, text.as_bytes())
                 {
                     cut_text(text.as_bytes(), &mut out);
                 } else {
@@ -228,12 +228,14 @@ fn cut_text(text: &[u8], out: &mut Out) {
 }
 
 /// Whether html5ever reads a script's or style's text as plain characters with no
-/// error: no `<!`, no `</`, no NUL.
-fn raw_text_can_be_cut(text: &[u8]) -> bool {
+/// error: no NUL, and in a script no `<!` or `</` (its escapes). A style's text is
+/// RAWTEXT, where only its own end tag (which ends the text) means anything.
+fn raw_text_can_be_cut(name: &str, text: &[u8]) -> bool {
     if memchr::memchr(0, text).is_some() {
         return false;
     }
-    memchr::memchr_iter(b'<', text).all(|i| !matches!(text.get(i + 1), Some(b'!' | b'/')))
+    name != "script"
+        || memchr::memchr_iter(b'<', text).all(|i| !matches!(text.get(i + 1), Some(b'!' | b'/')))
 }
 
 /// `f` once for each line break html5ever counts in `text`.
@@ -307,6 +309,7 @@ mod tests {
         for page in [
             "<script>a = '<!--'; </script>",
             "<script>a = '</div>';</script>",
+            "<style>a::after { content: '\0' }</style>",
             "<script>a = '\0';</script>",
             "<script>never closed",
             "<svg><style>a{}</style></svg>",
@@ -317,6 +320,8 @@ mod tests {
         ] {
             assert_eq!(cut(page), page);
         }
+        // In a style, `<!--` and `</` are text.
+        assert_eq!(cut("<style><!--x--> a </b></style>"), "<style>x</style>");
         // A `<` that is not markup in script data is cut with the rest.
         assert_eq!(cut("<script>if (a < b) f()</script>"), "<script>x</script>");
         // A `<` in text that starts no tag is kept with the rest of the gap.
