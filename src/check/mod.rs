@@ -12,10 +12,12 @@ mod labels;
 mod locate;
 mod okta;
 pub mod page;
+mod parse;
 pub mod policy;
 pub mod scan;
 mod secrets;
 mod siw;
+mod skeleton;
 mod tags;
 
 use std::sync::Arc;

@@ -16,17 +16,15 @@
 //! implied `<head>`) have no tag; findings about them fall back to their line.
 
 use std::borrow::Cow;
-use std::cell::{Cell, OnceCell, RefCell};
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::Arc;
 
-use ego_tree::NodeId;
-use html5ever::tendril::{StrTendril, TendrilSink};
-use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
-use html5ever::{Attribute, QualName};
-use scraper::{ElementRef, Html, HtmlTreeSink, Selector};
+use scraper::{ElementRef, Html, Selector};
 
+use super::parse::{Made, Parsed, exact_errors, parse_skeleton};
 use super::scan::css::{self, CssRef};
 use super::scan::{Attr, Scan, Script, StartTag};
 use crate::diag::Location;
@@ -67,14 +65,6 @@ fn stub_tags(rendered: &str, tags: &[Tag], scan: &Scan) -> String {
     out
 }
 
-/// One element html5ever made: its line and its start tag (an index into the scan).
-#[derive(Debug, Clone, Copy)]
-struct Made {
-    id: NodeId,
-    line: u32,
-    tag: Option<u32>,
-}
-
 /// A page and its parse. `'v`: what the project values it may hold are read from.
 pub struct Page<'v> {
     /// `dist/<env>/<brand>/<page>.html`, holding the rendered text.
@@ -85,7 +75,8 @@ pub struct Page<'v> {
     /// when a finding is first located (most pages have none).
     values: OnceCell<Vec<Arc<ValueSite>>>,
     values_from: Option<Box<dyn Fn() -> Vec<Arc<ValueSite>> + 'v>>,
-    pub html: Html,
+    /// The tree html5ever made (shared with the pages of the same skeleton).
+    pub html: Rc<Html>,
     /// html5ever's parse errors with the line they were seen on.
     pub errors: Vec<(usize, Cow<'static, str>)>,
     /// The rendered text with Okta's tags stubbed (same length), as it was parsed.
@@ -98,7 +89,7 @@ pub struct Page<'v> {
     pub css: Vec<CssRef>,
     /// Every element, in the order html5ever made them (the order of its arena, so
     /// sorted by id).
-    made: Vec<Made>,
+    made: Rc<Vec<Made>>,
     /// Where the page's lines stand in its templates, once looked up.
     lines_found: LineCache,
 }
@@ -124,11 +115,17 @@ impl<'v> Page<'v> {
                 line
             })
             .collect();
-        let (html, made, mut errors) = parse_stubbed(&stubbed, &scan.tags, &tag_lines, false);
-        if !errors.is_empty() {
-            // Rare: parse again with html5ever's detailed messages.
-            errors = parse_stubbed(&stubbed, &scan.tags, &tag_lines, true).2;
-        }
+        // html5ever reads the page's skeleton: its markup and line breaks, without the
+        // text it walks a character at a time (see `skeleton`).
+        let skeleton = super::skeleton::skeleton(&stubbed, &scan);
+        let Parsed { html, made, errors } = parse_skeleton(&skeleton, &scan.tags, &tag_lines);
+        drop(skeleton);
+        let errors = if errors.is_empty() {
+            errors
+        } else {
+            // Rare: parse the page as written again, with html5ever's detailed messages.
+            exact_errors(&stubbed, &scan.tags, &tag_lines)
+        };
         // CSS is read on the stub: an Okta tag there is not CSS.
         let mut css_refs = Vec::new();
         for tag in &scan.tags {
@@ -359,180 +356,23 @@ impl<'p> Element<'p> {
     }
 }
 
-type Parsed = (Html, Vec<Made>, Vec<(usize, Cow<'static, str>)>);
-
-fn parse_stubbed(
-    stubbed: &str,
-    tags: &[StartTag],
-    tag_lines: &[u32],
-    exact_errors: bool,
-) -> Parsed {
-    let sink = LineSink {
-        inner: HtmlTreeSink::new(Html::new_document()),
-        line: Cell::new(1),
-        made: RefCell::new(Vec::new()),
-        errors: RefCell::new(Vec::new()),
-        tags,
-        tag_lines,
-        unclaimed: RefCell::new((0..=tags.len() as u32).collect()),
-    };
-    let mut opts = html5ever::ParseOpts::default();
-    opts.tokenizer.exact_errors = exact_errors;
-    html5ever::parse_document(sink, opts).one(stubbed)
-}
-
-/// Scraper's tree sink, plus the line each element started on, its start tag, and the
-/// parse errors.
-struct LineSink<'s> {
-    inner: HtmlTreeSink,
-    line: Cell<u64>,
-    made: RefCell<Vec<Made>>,
-    errors: RefCell<Vec<(usize, Cow<'static, str>)>>,
-    tags: &'s [StartTag],
-    tag_lines: &'s [u32],
-    /// Which tags no element has claimed yet (see [`unclaimed_from`]); one more entry
-    /// than tags, the end.
-    unclaimed: RefCell<Vec<u32>>,
-}
-
-impl LineSink<'_> {
-    /// The start tag of an element html5ever makes on `line`: the first unclaimed tag
-    /// with its name there, one with the same attributes first.
-    fn pair(&self, line: u32, name: &str, attrs: &[Attribute]) -> Option<u32> {
-        let lo = self.tag_lines.partition_point(|&l| l < line);
-        let hi = lo + self.tag_lines[lo..].partition_point(|&l| l == line);
-        let mut next = self.unclaimed.borrow_mut();
-        let same_attrs = |t: &StartTag| {
-            t.attrs.len() == attrs.len()
-                && attrs
-                    .iter()
-                    .all(|a| t.attrs.iter().any(|b| b.name == *a.name.local))
-        };
-        let mut first = None;
-        let mut i = unclaimed_from(&mut next, lo);
-        while i < hi {
-            let t = &self.tags[i];
-            if t.name.eq_ignore_ascii_case(name) {
-                if same_attrs(t) {
-                    first = Some(i);
-                    break;
-                }
-                first = first.or(Some(i));
-            }
-            i = unclaimed_from(&mut next, i + 1);
-        }
-        let pick = first?;
-        next[pick] = pick as u32 + 1;
-        Some(pick as u32)
-    }
-}
-
-/// The first unclaimed tag at or after `i`: `next[j] == j` for an unclaimed tag, else a
-/// later index to look at (followed and shortened, so that a page of one long line of
-/// tags pairs in linear time).
-fn unclaimed_from(next: &mut [u32], i: usize) -> usize {
-    let mut j = i;
-    while next[j] as usize != j {
-        j = next[j] as usize;
-    }
-    let mut k = i;
-    while next[k] as usize != k {
-        let after = next[k] as usize;
-        next[k] = j as u32;
-        k = after;
-    }
-    j
-}
-
-impl TreeSink for LineSink<'_> {
-    type Handle = NodeId;
-    type Output = Parsed;
-    type ElemName<'a>
-        = <HtmlTreeSink as TreeSink>::ElemName<'a>
-    where
-        Self: 'a;
-
-    fn finish(self) -> Self::Output {
-        (
-            self.inner.finish(),
-            self.made.into_inner(),
-            self.errors.into_inner(),
-        )
-    }
-    fn parse_error(&self, msg: Cow<'static, str>) {
-        self.errors
-            .borrow_mut()
-            .push((self.line.get() as usize, msg));
-    }
-    fn set_current_line(&self, line: u64) {
-        self.line.set(line);
-    }
-    fn get_document(&self) -> NodeId {
-        self.inner.get_document()
-    }
-    fn elem_name<'a>(&'a self, target: &'a NodeId) -> Self::ElemName<'a> {
-        self.inner.elem_name(target)
-    }
-    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
-        let line = self.line.get() as u32;
-        let tag = self.pair(line, &name.local, &attrs);
-        let id = self.inner.create_element(name, attrs, flags);
-        self.made.borrow_mut().push(Made { id, line, tag });
-        id
-    }
-    fn create_comment(&self, text: StrTendril) -> NodeId {
-        self.inner.create_comment(text)
-    }
-    fn create_pi(&self, target: StrTendril, data: StrTendril) -> NodeId {
-        self.inner.create_pi(target, data)
-    }
-    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
-        self.inner.append(parent, child)
-    }
-    fn append_based_on_parent_node(
-        &self,
-        element: &NodeId,
-        prev_element: &NodeId,
-        child: NodeOrText<NodeId>,
-    ) {
-        self.inner
-            .append_based_on_parent_node(element, prev_element, child)
-    }
-    fn append_doctype_to_document(
-        &self,
-        name: StrTendril,
-        public_id: StrTendril,
-        system_id: StrTendril,
-    ) {
-        self.inner
-            .append_doctype_to_document(name, public_id, system_id)
-    }
-    fn get_template_contents(&self, target: &NodeId) -> NodeId {
-        self.inner.get_template_contents(target)
-    }
-    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
-        self.inner.same_node(x, y)
-    }
-    fn set_quirks_mode(&self, mode: QuirksMode) {
-        self.inner.set_quirks_mode(mode)
-    }
-    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
-        self.inner.append_before_sibling(sibling, new_node)
-    }
-    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
-        self.inner.add_attrs_if_missing(target, attrs)
-    }
-    fn remove_from_parent(&self, target: &NodeId) {
-        self.inner.remove_from_parent(target)
-    }
-    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
-        self.inner.reparent_children(node, new_parent)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_with_one_skeleton_share_a_parse_and_keep_their_lines() {
+        let line_of_p = |p: &Page| p.line_of(&p.select("p").next().unwrap());
+        let a = Page::parse("a.html", "<style>a{}</style>\n<p>x</p>", &[]);
+        let same = Page::parse("b.html", "<style>b { color: red }</style>\n<p>y</p>", &[]);
+        let longer = Page::parse("c.html", "<style>a{}\n\n</style>\n<p>x</p>", &[]);
+        assert!(Rc::ptr_eq(&a.html, &same.html));
+        assert!(!Rc::ptr_eq(&a.html, &longer.html));
+        assert_eq!(
+            [line_of_p(&a), line_of_p(&same), line_of_p(&longer)],
+            [2, 2, 4]
+        );
+    }
 
     #[test]
     fn stub_keeps_length_and_head() {

@@ -19,6 +19,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &BuildArgs) -> Outcome {
         &filter,
         Options {
             progress: !g.quiet && compile::progress_allowed(),
+            ..Options::default()
         },
     );
     report(g, &compiled.diags, Format::Human);

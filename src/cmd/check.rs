@@ -4,7 +4,7 @@
 
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::cmd::{Outcome, report, status};
-use crate::compile::{self, Options, compile};
+use crate::compile::{self, Keep, Options, compile};
 use crate::diag::{Format, Severity};
 use crate::plan::Filter;
 
@@ -14,12 +14,16 @@ pub(crate) fn execute(g: &GlobalArgs, a: &CheckArgs) -> Outcome {
         brand: a.targets.brand.clone(),
     };
     let progress = a.format == Format::Human && !g.quiet && compile::progress_allowed();
-    let compiled = compile(&g.project, &filter, Options { progress });
+    let options = Options {
+        progress,
+        keep: Keep::Findings,
+    };
+    let compiled = compile(&g.project, &filter, options);
     report(g, &compiled.diags, a.format);
     let failed = compiled.diags.has_errors()
         || (a.deny_warnings && compiled.diags.count(Severity::Warning) > 0);
     if a.format == Format::Human && compiled.diags.is_empty() {
-        let n = compiled.outputs.len();
+        let n = compiled.rendered;
         status(
             g,
             &format!(
