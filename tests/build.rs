@@ -454,12 +454,10 @@ name = "B"
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let tokens = |target: &str| {
         let html = p.read(&format!("dist/{target}/sign-in.html"));
-        let line = html
-            .lines()
+        html.lines()
             .find(|l| l.starts_with("config.theme"))
             .unwrap()
-            .to_string();
-        line
+            .to_string()
     };
     assert_eq!(
         tokens("dev/A"),
