@@ -300,6 +300,102 @@ pub fn object_key_string(code: &str, open: usize, key: &str) -> Option<Range<usi
     None
 }
 
+/// One `key: value` of an object literal: the key as the object has it (quotes
+/// dropped), the ranges of the key as written and of the value expression, and the value
+/// when it is a literal that needs no running: a string without escapes or `${…}`, or a
+/// number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub key_range: Range<usize>,
+    pub value_range: Range<usize>,
+    pub literal: Option<String>,
+}
+
+/// The top-level `key: value` entries of the object literal opening at `open`, in order
+/// (spreads, methods and shorthand properties are left out).
+pub fn object_entries(code: &str, open: usize) -> Vec<Entry> {
+    let b = code.as_bytes();
+    let mut out = Vec::new();
+    let mut i = skip_ws(b, open + 1);
+    while i < b.len() && b[i] != b'}' {
+        // The key.
+        let (key, key_range) = match b[i] {
+            b'"' | b'\'' => {
+                let end = skip_string(b, i);
+                let inner = code.get(i + 1..end.saturating_sub(1)).unwrap_or("");
+                (inner.to_string(), i..end)
+            }
+            c if is_ident_byte(c) => {
+                let mut e = i;
+                while e < b.len() && is_ident_byte(b[e]) {
+                    e += 1;
+                }
+                (code[i..e].to_string(), i..e)
+            }
+            _ => (String::new(), i..i),
+        };
+        let colon = skip_ws(b, key_range.end);
+        // The value runs to the next top-level `,` or the closing `}`.
+        let value_start = skip_ws(b, colon + 1);
+        let mut j = if key_range.is_empty() || b.get(colon) != Some(&b':') {
+            key_range.end.max(i)
+        } else {
+            value_start
+        };
+        let mut depth = 0usize;
+        while j < b.len() {
+            match b[j] {
+                b'"' | b'\'' | b'`' => {
+                    j = skip_string(b, j);
+                    continue;
+                }
+                b'{' | b'(' | b'[' => depth += 1,
+                b'}' | b')' | b']' if depth == 0 => break,
+                b'}' | b')' | b']' => depth -= 1,
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        if !key_range.is_empty() && b.get(colon) == Some(&b':') {
+            let value = code[value_start..j].trim_end();
+            let value_range = value_start..value_start + value.len();
+            out.push(Entry {
+                key,
+                key_range,
+                literal: literal(value),
+                value_range,
+            });
+        }
+        if b.get(j) != Some(&b',') {
+            break;
+        }
+        i = skip_ws(b, j + 1);
+    }
+    out
+}
+
+/// A string literal's text (no escapes, no substitutions) or a number's.
+fn literal(value: &str) -> Option<String> {
+    let b = value.as_bytes();
+    match b.first()? {
+        q @ (b'"' | b'\'' | b'`') => {
+            let inner = value.strip_prefix(*q as char)?.strip_suffix(*q as char)?;
+            let computed = inner.contains('\\')
+                || inner.contains(*q as char)
+                || (*q == b'`' && inner.contains("${"));
+            let plain = !computed;
+            plain.then(|| inner.to_string())
+        }
+        c if c.is_ascii_digit() || *c == b'.' || *c == b'-' => value
+            .parse::<f64>()
+            .is_ok_and(f64::is_finite)
+            .then(|| value.to_string()),
+        _ => None,
+    }
+}
+
 /// The offset just after the `}` matching the `{` at `open`.
 pub fn matching_brace(code: &str, open: usize) -> Option<usize> {
     let b = code.as_bytes();
@@ -328,6 +424,38 @@ pub fn matching_brace(code: &str, open: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_entries_with_their_ranges() {
+        let code = "{ a: 'x', \"b-c\": 1.5, d: f(1, 2), e: { f: 1 }, g: `t${x}`, 'h': \"q\\\"\" }";
+        let entries = object_entries(code, 0);
+        let got: Vec<(&str, &str, Option<&str>)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.key.as_str(),
+                    &code[e.value_range.clone()],
+                    e.literal.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "'x'", Some("x")),
+                ("b-c", "1.5", Some("1.5")),
+                ("d", "f(1, 2)", None),
+                ("e", "{ f: 1 }", None),
+                ("g", "`t${x}`", None),
+                ("h", "\"q\\\"\"", None),
+            ]
+        );
+        assert_eq!(&code[entries[1].key_range.clone()], "\"b-c\"");
+        // Spreads and shorthands are skipped, the entries after them kept.
+        let code = "{ ...base, x, y: '1px' }";
+        let keys: Vec<String> = object_entries(code, 0).into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["y"]);
+    }
 
     #[test]
     fn comments_are_blanked() {
