@@ -67,18 +67,24 @@ fn w020_tokens_where_the_widget_reads_none() {
         config("[widget.tokens]\nPalettePrimaryMain = \"#2e3a8c\"\nBorderRadiusMain = \"4px\"\n\n[environments.dev.tokens]\nBorderRadiusMain = \"2px\""),
     );
     let (found, human, _, _) = check_all_formats(&g2);
-    let at: Vec<(String, Option<String>, Option<u64>, Option<u64>)> = found
+    let at: Vec<String> = found
         .iter()
-        .map(|f| (f.code.clone(), f.file.clone(), f.line, f.column))
+        .map(|f| {
+            format!(
+                "{} {}:{}:{}",
+                f.code,
+                f.file.as_deref().unwrap_or("-"),
+                f.line.unwrap_or(0),
+                f.column.unwrap_or(0)
+            )
+        })
         .collect();
-    let toml = Some("signin-pages.toml".to_string());
-    let page = Some("templates/sign-in.html".to_string());
     assert_eq!(
         at,
         [
-            ("W020".to_string(), toml.clone(), Some(4), Some(1)),
-            ("W020".to_string(), toml, Some(8), Some(1)),
-            ("W020".to_string(), page, Some(15), Some(14)),
+            "W020 signin-pages.toml:4:1",
+            "W020 signin-pages.toml:8:1",
+            "W020 templates/sign-in.html:15:14",
         ],
         "{human}"
     );
