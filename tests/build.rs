@@ -417,3 +417,54 @@ fn brand_folders_keep_non_ascii_letters() {
         );
     }
 }
+
+/// `[widget.tokens]` reaches each target's template as `widget.tokens`, overridden key
+/// by key by the environment's `tokens` and then the brand's; numbers stay numbers.
+#[test]
+fn design_tokens_merge_project_environment_brand_into_widget_tokens() {
+    let toml = r##"[project]
+name = "t"
+
+[widget]
+version = "^7"
+generation = "G3"
+
+[widget.tokens]
+PalettePrimaryMain = "#2e3a8c"
+BorderRadiusMain = "4px"
+TypographyLineHeightBody = 1.5
+
+[environments.dev]
+tokens = { BorderRadiusMain = "8px" }
+
+[environments.prod]
+
+[[brands]]
+name = "A"
+tokens = { PalettePrimaryMain = "#0f5c45" }
+
+[[brands]]
+name = "B"
+"##;
+    let page = "<!DOCTYPE html><html lang=\"en\"><head><title>{{pageTitle}}</title>{{{SignInWidgetResources}}}</head>\n<body><div id=\"okta-login-container\"></div>{{{OktaUtil}}}<script nonce=\"{{nonceValue}}\">var config = OktaUtil.getSignInWidgetConfig();\nconfig.theme = { tokens: {{ widget.tokens | js }} };\nnew OktaSignIn(config).renderEl({ el: '#okta-login-container' }, OktaUtil.completeLogin);</script></body></html>\n";
+    let p = Project::empty()
+        .file("signin-pages.toml", toml)
+        .file("templates/sign-in.html", page);
+    let out = p.run(&["build"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let tokens = |target: &str| {
+        let html = p.read(&format!("dist/{target}/sign-in.html"));
+        html.lines()
+            .find(|l| l.starts_with("config.theme"))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        tokens("dev/A"),
+        r##"config.theme = { tokens: {"BorderRadiusMain":"8px","PalettePrimaryMain":"#0f5c45","TypographyLineHeightBody":1.5} };"##
+    );
+    assert_eq!(
+        tokens("prod/B"),
+        r##"config.theme = { tokens: {"BorderRadiusMain":"4px","PalettePrimaryMain":"#2e3a8c","TypographyLineHeightBody":1.5} };"##
+    );
+}

@@ -186,3 +186,31 @@ fn environments_whose_folders_differ_only_in_case() {
     );
     assert!(err.contains("--> signin-pages.toml:5:15"), "{err}");
 }
+
+/// `[widget.tokens]` values are strings or numbers: a boolean, an array or a table is
+/// P001 at the value, naming what a token takes; so in a brand's and an environment's
+/// `tokens`. An empty value is P002 at the value.
+#[test]
+fn design_tokens_of_the_wrong_type() {
+    let err = fails_with(&base(
+        "[widget.tokens]\nPalettePrimaryMain = \"#546be7\"\nBorderRadiusMain = true\n",
+    ));
+    assert!(err.contains("error[P001]"), "{err}");
+    assert!(err.contains("--> signin-pages.toml:5:20"), "{err}");
+    assert!(err.contains("expected a string (or a number"), "{err}");
+    let err = fails_with(&format!(
+        "{}tokens = {{ Spacing4 = [\"1rem\"] }}\n",
+        base("")
+    ));
+    assert!(err.contains("error[P001]"), "{err}");
+    assert!(err.contains("--> signin-pages.toml:9:23"), "{err}");
+    let err = fails_with(&base(
+        "[widget.tokens]\nPalettePrimaryMain = \"\"\n[environments.dev.tokens]\nSpacing4 = \" \"\n",
+    ));
+    assert!(
+        err.contains("error[P002]: design token `PalettePrimaryMain` has an empty value"),
+        "{err}"
+    );
+    assert!(err.contains("--> signin-pages.toml:4:22"), "{err}");
+    assert!(err.contains("--> signin-pages.toml:6:12"), "{err}");
+}

@@ -29,6 +29,11 @@ fn the_starter_builds_clean() {
     assert!(page.contains("\"fr\":{\"help\":\"Besoin d'aide pour vous connecter ?\"}"));
     assert!(page.contains("<span data-string=\"help\">Need help signing in?</span>"));
     assert!(page.contains("config.language"));
+    // The starter's design tokens reach Gen3's config.theme.tokens.
+    assert!(
+        page.contains("config.theme.tokens = Object.assign({}, config.theme.tokens, {\"BorderRadiusMain\":\"6px\",\"PalettePrimaryMain\":\"#2e3a8c\","),
+        "{page}"
+    );
 }
 
 #[test]

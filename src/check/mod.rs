@@ -1,5 +1,5 @@
 //! Checks over a project and its rendered targets: HTML, Okta's page contract, Content
-//! Security Policy, labels and secrets. Checks collect; they never stop at the first
+//! Security Policy, labels, secrets and the Gen3 design tokens. Checks collect; they never stop at the first
 //! problem. Each finding is a [`Diagnostic`] with a stable code (see [`rules`]).
 //!
 //! Each rendered page is read once ([`Page`]): html5ever's parse, Okta's tags, and the
@@ -19,6 +19,7 @@ mod secrets;
 mod siw;
 mod skeleton;
 mod tags;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -63,6 +64,7 @@ pub fn project_wide(project: &Project) -> Vec<Diagnostic> {
     out.extend(tags::templates(project));
     out.extend(okta::project_wide(project));
     siw::project_wide(project, &mut out);
+    out.extend(tokens::project_wide(&project.config));
     out
 }
 
@@ -151,6 +153,10 @@ pub fn target(
         }
         csp::check(&page, &ctx, &mut out);
         secrets::check(&page, &mut out);
+        if kind == PageKind::SignIn {
+            let names = okta::config_names(&page.scan);
+            tokens::page(&page, &project.config, env, brand, &names, &mut out);
+        }
     }
     out
 }

@@ -12,6 +12,7 @@ mod folders;
 mod kmsi;
 mod model;
 mod raw;
+mod tokens;
 mod validate;
 mod widget;
 
@@ -29,6 +30,7 @@ pub use kmsi::{
 };
 pub use model::{Brand, Config, Csp, CspMode, Environment, OAuth, WidgetGeneration};
 pub use raw::{table_to_json, toml_to_json};
+pub use tokens::{Token, TokenValue, Tokens};
 pub use validate::{MAX_SRC_LIST, valid_locale, valid_widget_version};
 pub use widget::{GracePeriodRequiredSoon, WidgetCustomizations};
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::kmsi::Kmsi;
+use super::tokens::Tokens;
 use super::widget::WidgetCustomizations;
 use crate::diag::Rule;
 use crate::source::SourceFile;
@@ -21,6 +22,8 @@ pub struct Config {
     pub locales: Vec<String>,
     pub widget_version: Spanned<String>,
     pub widget_generation: WidgetGeneration,
+    /// `[widget.tokens]`: the project's Gen3 design tokens.
+    pub tokens: Tokens,
     pub csp: Option<Csp>,
     pub vars: serde_json::Map<String, serde_json::Value>,
     pub widget_customizations: WidgetCustomizations,
@@ -70,6 +73,8 @@ pub struct Environment {
     pub vars: serde_json::Map<String, serde_json::Value>,
     /// `[kmsi]` merged with `[environments.<name>.kmsi]`; `None` when neither exists.
     pub kmsi: Option<Kmsi>,
+    /// `[environments.<name>.tokens]`: overrides `[widget.tokens]`.
+    pub tokens: Tokens,
 }
 
 /// `[environments.E.oauth]`: an OAuth 2.0 service app (client credentials with a
@@ -106,4 +111,18 @@ pub struct Brand {
     pub dir: String,
     pub vars: serde_json::Map<String, serde_json::Value>,
     pub widget_customizations: WidgetCustomizations,
+    /// The brand's `tokens`: overrides `[widget.tokens]` and the environment's.
+    pub tokens: Tokens,
+}
+
+impl Config {
+    /// The design tokens of one target: `[widget.tokens]` < the environment's < the
+    /// brand's, key by key (name → the token that wins, with where it is written).
+    pub fn tokens_for<'a>(
+        &'a self,
+        env: &'a Environment,
+        brand: &'a Brand,
+    ) -> std::collections::BTreeMap<&'a str, &'a super::tokens::Token> {
+        Tokens::merged(&[&self.tokens, &env.tokens, &brand.tokens])
+    }
 }

@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use super::kmsi::RawKmsi;
 use super::model::{CspMode, OAuth, WidgetGeneration};
+use super::tokens::RawTokens;
 use super::widget::WidgetCustomizations;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -51,6 +52,9 @@ pub(crate) struct RawProject {
 pub(crate) struct RawWidget {
     pub(crate) version: Option<Spanned<String>>,
     pub(crate) generation: Option<WidgetGeneration>,
+    /// `[widget.tokens]`: Gen3 design tokens.
+    #[serde(default)]
+    pub(crate) tokens: RawTokens,
 }
 
 /// `[csp]`.
@@ -74,6 +78,9 @@ pub(crate) struct RawEnvironment {
     pub(crate) vars: toml::Table,
     /// Overrides `[kmsi]` key by key for this environment.
     pub(crate) kmsi: Option<RawKmsi>,
+    /// Overrides `[widget.tokens]` key by key for this environment.
+    #[serde(default)]
+    pub(crate) tokens: RawTokens,
 }
 
 /// `[[brands]]`.
@@ -85,6 +92,9 @@ pub(crate) struct RawBrand {
     pub(crate) vars: toml::Table,
     #[serde(default)]
     pub(crate) widget_customizations: WidgetCustomizations,
+    /// Overrides `[widget.tokens]` (and the environment's) key by key for this brand.
+    #[serde(default)]
+    pub(crate) tokens: RawTokens,
 }
 
 /// `[check]`.

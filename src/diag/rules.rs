@@ -320,6 +320,21 @@ registry! {
         "Something that looks like an Okta API token (`SSWS …`, a 42-character `00…` token), a private key or a client secret is in a page, or anywhere in the project's files: signin-pages.toml, a locale file, any file under templates/ (rendered or not, Tera comments included) or a text file under static/. A secret a page shows is reported once, where it is written (a template line, or the variable's value in signin-pages.toml or a locale file).",
         "The sign-in page is public: anyone can read the secret and act as your org or app. A secret no page shows is still in the repository and its history, readable by everyone who can clone it: it is as leaked, so it is an error too. Output never repeats a secret: messages show its first four characters and its length, and the source line under a finding shows it masked.",
         "Remove it and revoke it in Okta (rotate the key or client secret); pages never need secrets, and the project keeps none: tokens come from an environment variable (`token_env`), keys from a `private_key_file` that git ignores, or `private_key_env`.";
+    W020: Warning, true,
+        "a design token the widget does not read",
+        "A Gen3 design token — in `[widget.tokens]`, an environment's or a brand's `tokens`, or a `config.theme.tokens` object in a page's script — whose name the pinned widget version does not know, or tokens set where the widget reads none: `[widget] generation` is G2, or the version is older than 7.11.",
+        "Gen3 merges `config.theme.tokens` without any validation (Okta: \"at your own risk\"): a misspelt or retired name is silently ignored and the page keeps Okta's look.",
+        "Use the name the help line suggests (data/widget/<version>.json lists every token of a version), set `generation = \"G3\"` with a widget of 7.11 or later, or remove the token.";
+    W021: Warning, true,
+        "a design token value of the wrong kind",
+        "A design token's value is not of the kind the widget uses it as: `PalettePrimaryMain = \"greenish\"` (a colour), `BorderRadiusMain = \"4\"` (a length needs a unit). `var(--x)` fits every kind.",
+        "The widget writes the value into its styles unchecked: the browser drops the declaration and the element falls back to an unstyled look, or a computed colour throws.",
+        "Write a value of the kind named in the message; the help line gives an example.";
+    W022: Warning, true,
+        "text below WCAG AA contrast",
+        "A pair of design tokens the widget draws text on (button text on the primary colour, headings on the card) has a contrast ratio below 4.5:1, computed with the project's tokens over the widget's defaults. Only pairs where the project sets at least one side are judged (two of Okta's own default pairs are below 4.5:1); colours known only at run time (`var(--x)`) are skipped.",
+        "WCAG 2.x success criterion 1.4.3 asks 4.5:1 for normal text: below it, people with low vision or on a bright screen cannot read the button or the heading.",
+        "Darken the text or lighten the background (or the other way round) until the ratio is at least 4.5:1; a contrast checker shows the ratio as you go.";
 }
 
 /// The text `signin-pages explain CODE` prints.

@@ -14,11 +14,11 @@ use crate::source::SourceFile;
 /// template context merges them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ValueScope {
-    /// `[vars]`.
+    /// `[vars]`, `[widget.tokens]`.
     Project,
-    /// `[environments.<name>.vars]`.
+    /// `[environments.<name>.vars]`, `.tokens`.
     Env(String),
-    /// The `vars` of the brand with this name.
+    /// The `vars` and `tokens` of the brand with this name.
     Brand(String),
     /// A locale file (its tag): `[strings]`, `[widget]`, `[kmsi]`.
     Locale(String),
@@ -151,8 +151,11 @@ pub(super) fn value_sites(config: &Config, locales: &[Locale]) -> Vec<Arc<ValueS
     };
     let mut out = string_values(&config.file, |path| match path {
         [v, ..] if v == "vars" => ValueScope::Project,
-        [e, name, v, ..] if e == "environments" && v == "vars" => ValueScope::Env(name.clone()),
-        [b, i, v, ..] if b == "brands" && v == "vars" => {
+        [w, t, ..] if w == "widget" && t == "tokens" => ValueScope::Project,
+        [e, name, v, ..] if e == "environments" && (v == "vars" || v == "tokens") => {
+            ValueScope::Env(name.clone())
+        }
+        [b, i, v, ..] if b == "brands" && (v == "vars" || v == "tokens") => {
             brand_name(i).map_or(ValueScope::Other, ValueScope::Brand)
         }
         _ => ValueScope::Other,

@@ -3,15 +3,16 @@
 //! `project`, `brand` (name + vars), `env` (name, org_url + vars), `vars` (merged:
 //! project < environment < brand), `locale`/`default_locale`/`locales`, `strings` (the
 //! default locale's `[strings]`), `strings_by_locale`, `widget_i18n` (locale → Sign-In
-//! Widget key → text, KMSI keys included) and `widget` (version, generation). The parts
-//! every target shares are converted once.
+//! Widget key → text, KMSI keys included) and `widget` (version, generation, and the
+//! target's design tokens: `[widget.tokens]` < environment < brand). The parts every
+//! target shares are converted once.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value as Json, json};
 use tera::{Context, Value};
 
-use crate::config::{Brand, Environment};
+use crate::config::{Brand, Environment, Tokens};
 use crate::project::Project;
 
 /// Every name the context defines, for "did you mean".
@@ -33,6 +34,10 @@ pub const CONTEXT_NAMES: &[&str] = &[
 pub struct SharedContext {
     base: Context,
     project_vars: Map<String, Json>,
+    /// `widget` without its tokens (they differ per target).
+    widget: Map<String, Json>,
+    /// `[widget.tokens]`, under each target's.
+    tokens: Tokens,
 }
 
 /// `widget_i18n`: for each locale, its `[widget]` keys and its KMSI labels under the
@@ -88,16 +93,15 @@ impl SharedContext {
             "widget_i18n",
             Value::from_serializable(&widget_i18n(project)),
         );
-        base.insert_value(
-            "widget",
-            Value::from_serializable(&json!({
-                "version": config.widget_version.get_ref(),
-                "generation": config.widget_generation,
-            })),
-        );
+        let widget = json!({
+            "version": config.widget_version.get_ref(),
+            "generation": config.widget_generation,
+        });
         SharedContext {
             base,
             project_vars: config.vars.clone(),
+            widget: widget.as_object().cloned().unwrap_or_default(),
+            tokens: config.tokens.clone(),
         }
     }
 
@@ -120,6 +124,13 @@ impl SharedContext {
             Value::from_serializable(&json!({ "name": brand.name.get_ref(), "vars": brand.vars })),
         );
         ctx.insert_value("vars", Value::from_serializable(&vars));
+        let tokens: Map<String, Json> = Tokens::merged(&[&self.tokens, &env.tokens, &brand.tokens])
+            .into_iter()
+            .map(|(name, t)| (name.to_string(), t.value.get_ref().to_json()))
+            .collect();
+        let mut widget = self.widget.clone();
+        widget.insert("tokens".to_string(), Json::Object(tokens));
+        ctx.insert_value("widget", Value::from_serializable(&widget));
         ctx
     }
 }

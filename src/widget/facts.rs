@@ -113,10 +113,14 @@ impl TokenKind {
 
     /// Whether `value` is a value of this kind. Lenient where CSS is (any colour syntax,
     /// any font list), strict where a typo is likely (`16` for a length, `#12345` for a
-    /// colour, `solid 1px` for a style).
+    /// colour, `solid 1px` for a style). A CSS custom property (`var(--brand)`, as real
+    /// Gen3 pages write) fits every kind: its value is only known in the browser.
     pub fn accepts(self, value: &str) -> bool {
         let v = value.trim();
         let lower = v.to_ascii_lowercase();
+        if is_function(&lower, &["var"]) {
+            return true;
+        }
         let one_of = |words: &[&str]| words.contains(&lower.as_str());
         match self {
             TokenKind::Alpha => v.len() == 2 && v.bytes().all(|b| b.is_ascii_hexdigit()),
@@ -230,36 +234,9 @@ fn is_colour(s: &str) -> bool {
         &[
             "rgb", "rgba", "hsl", "hsla", "hwb", "lab", "lch", "oklab", "oklch", "color",
         ],
-    ) || NAMED_COLOURS.binary_search(&s).is_ok()
+    ) || s == "currentcolor"
+        || super::colour::Rgba::is_named(s)
 }
-
-/// CSS Color 4's named colours, sorted (plus `transparent` and `currentcolor`).
-#[rustfmt::skip]
-const NAMED_COLOURS: &[&str] = &[
-    "aliceblue", "antiquewhite", "aqua", "aquamarine", "azure", "beige", "bisque", "black",
-    "blanchedalmond", "blue", "blueviolet", "brown", "burlywood", "cadetblue", "chartreuse",
-    "chocolate", "coral", "cornflowerblue", "cornsilk", "crimson", "currentcolor", "cyan",
-    "darkblue", "darkcyan", "darkgoldenrod", "darkgray", "darkgreen", "darkgrey", "darkkhaki",
-    "darkmagenta", "darkolivegreen", "darkorange", "darkorchid", "darkred", "darksalmon",
-    "darkseagreen", "darkslateblue", "darkslategray", "darkslategrey", "darkturquoise",
-    "darkviolet", "deeppink", "deepskyblue", "dimgray", "dimgrey", "dodgerblue", "firebrick",
-    "floralwhite", "forestgreen", "fuchsia", "gainsboro", "ghostwhite", "gold", "goldenrod",
-    "gray", "green", "greenyellow", "grey", "honeydew", "hotpink", "indianred", "indigo",
-    "ivory", "khaki", "lavender", "lavenderblush", "lawngreen", "lemonchiffon", "lightblue",
-    "lightcoral", "lightcyan", "lightgoldenrodyellow", "lightgray", "lightgreen", "lightgrey",
-    "lightpink", "lightsalmon", "lightseagreen", "lightskyblue", "lightslategray",
-    "lightslategrey", "lightsteelblue", "lightyellow", "lime", "limegreen", "linen", "magenta",
-    "maroon", "mediumaquamarine", "mediumblue", "mediumorchid", "mediumpurple",
-    "mediumseagreen", "mediumslateblue", "mediumspringgreen", "mediumturquoise",
-    "mediumvioletred", "midnightblue", "mintcream", "mistyrose", "moccasin", "navajowhite",
-    "navy", "oldlace", "olive", "olivedrab", "orange", "orangered", "orchid", "palegoldenrod",
-    "palegreen", "paleturquoise", "palevioletred", "papayawhip", "peachpuff", "peru", "pink",
-    "plum", "powderblue", "purple", "rebeccapurple", "red", "rosybrown", "royalblue",
-    "saddlebrown", "salmon", "sandybrown", "seagreen", "seashell", "sienna", "silver",
-    "skyblue", "slateblue", "slategray", "slategrey", "snow", "springgreen", "steelblue", "tan",
-    "teal", "thistle", "tomato", "transparent", "turquoise", "violet", "wheat", "white",
-    "whitesmoke", "yellow", "yellowgreen",
-];
 
 /// One side of a contrast pair: a token the page may set, or a colour the widget draws
 /// whatever the tokens say (7.11–7.15 draw some text in fixed white).

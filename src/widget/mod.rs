@@ -11,6 +11,7 @@
 //!
 //! This module knows nothing of the pipeline: checks read it, it reads no project.
 
+pub mod colour;
 mod data;
 mod facts;
 

@@ -180,9 +180,14 @@ fn token_kinds_accept_and_refuse() {
         for v in ok {
             assert!(kind.accepts(v), "{kind:?} should accept {v:?}");
         }
+        // Real Gen3 pages (corpus 008, 009) give tokens CSS custom properties.
+        assert!(kind.accepts("var(--color-fuchsia)"), "{kind:?}");
     }
     for (kind, bad) in [
-        (Colour, &["#12345", "blue-ish", "16px", "", "rgb(1,2,3"][..]),
+        (
+            Colour,
+            &["#12345", "blue-ish", "16px", "", "rgb(1,2,3", "var(--x"][..],
+        ),
         (Length, &["16", "px", "1.2.3px", "bold"]),
         (Number, &["1.5rem", "one", ""]),
         (FontWeight, &["heavy", "0", "1001"]),

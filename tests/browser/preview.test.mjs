@@ -298,3 +298,37 @@ test('with no KMSI labels in the project, the real widget shows its own French t
     assert.ok(!shown.includes(english[k]), `${k}: no English ${JSON.stringify(english[k])} in ${JSON.stringify(shown)}`);
   }
 });
+
+/** The computed background colour of the real Gen3 widget's primary (submit) button. */
+async function primaryButtonBackground(projectDir, shot) {
+  const [real, url] = await serve(projectDir, ['--widget-dir', widgetDir]);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}prod/Example/sign-in`);
+    const button = page.locator('#okta-login-container button[type="submit"]').first();
+    await button.waitFor({ timeout: 20000 });
+    const colour = await button.evaluate((b) => getComputedStyle(b).backgroundColor);
+    await page.screenshot({ path: join(artifacts, shot) });
+    await page.close();
+    return colour;
+  } finally {
+    real.kill();
+  }
+}
+
+test('[widget.tokens] reach the real Gen3 widget: PalettePrimaryMain colours the primary button', { timeout: 90000 }, async () => {
+  widgetMissing();
+  // The starter is G3 and sets PalettePrimaryMain; a brand's `tokens` overrides it.
+  const themed = join(dir, 'tokens');
+  execFileSync(bin, ['init', themed, '-q']);
+  const toml = join(themed, 'signin-pages.toml');
+  const starter = readFileSync(toml, 'utf8');
+  const main = starter.match(/^PalettePrimaryMain = "#([0-9a-f]{6})"/m);
+  assert.ok(main, 'the starter sets PalettePrimaryMain');
+  const rgb = (hex) =>
+    `rgb(${[0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+  assert.equal(await primaryButtonBackground(themed, 'tokens-starter.png'), rgb(main[1]));
+
+  writeFileSync(toml, `${starter}tokens = { PalettePrimaryMain = "#0f5c45" }\n`);
+  assert.equal(await primaryButtonBackground(themed, 'tokens-brand.png'), rgb('0f5c45'));
+});

@@ -8,6 +8,8 @@
 mod version;
 mod widget;
 
+pub(super) use widget::config_names;
+
 use super::{Ctx, Page, PageKind};
 use crate::check::scan::js::{idents, is_ident_byte, skip_ws};
 use crate::check::scan::{Scan, ScriptKind};

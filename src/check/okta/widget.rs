@@ -210,7 +210,9 @@ fn spreads_features(obj: &str) -> bool {
     false
 }
 
-pub(super) fn config_names(scan: &Scan) -> Vec<String> {
+/// The names the widget's configuration goes by in the page's scripts: `config`, and
+/// every variable `OktaUtil.getSignInWidgetConfig()` is assigned to.
+pub(in crate::check) fn config_names(scan: &Scan) -> Vec<String> {
     let mut names = vec!["config".to_string()];
     for s in scan.inline_js() {
         let code = s.code.as_str();

@@ -300,13 +300,16 @@ pub fn object_key_string(code: &str, open: usize, key: &str) -> Option<Range<usi
     None
 }
 
-/// One `key: value` of an object literal: the key's name (quotes removed, escapes not
-/// resolved), where the key is written (quotes included) and where its value is.
+/// One `key: value` of an object literal: the key as the object has it (quotes dropped,
+/// escapes not resolved), the ranges of the key as written (quotes included) and of the
+/// value expression, and the value when it is a literal that needs no running: a string
+/// without escapes or `${…}`, or a number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub key: String,
     pub key_range: Range<usize>,
-    pub value: Range<usize>,
+    pub value_range: Range<usize>,
+    pub literal: Option<String>,
 }
 
 /// The top-level `key: value` entries of the object literal opening at `open`, in order.
@@ -340,18 +343,39 @@ pub fn object_entries(code: &str, open: usize) -> Vec<Entry> {
         };
         let end = entry_end(b, from);
         if let Some(key) = key.filter(|_| b.get(colon) == Some(&b':')) {
+            let value = code.get(from..end).unwrap_or("").trim_end();
             out.push(Entry {
                 key: key.to_string(),
                 key_range,
-                value: from..end,
+                value_range: from..from + value.len(),
+                literal: literal(value),
             });
         }
-        if end >= b.len() || b[end] == b'}' {
+        if end >= b.len() || b[end] != b',' {
             break;
         }
         i = skip_ws(b, end + 1);
     }
     out
+}
+
+/// A string literal's text (no escapes, no substitutions) or a number's.
+fn literal(value: &str) -> Option<String> {
+    let b = value.as_bytes();
+    match b.first()? {
+        q @ (b'"' | b'\'' | b'`') => {
+            let inner = value.strip_prefix(*q as char)?.strip_suffix(*q as char)?;
+            let computed = inner.contains('\\')
+                || inner.contains(*q as char)
+                || (*q == b'`' && inner.contains("${"));
+            (!computed).then(|| inner.to_string())
+        }
+        c if c.is_ascii_digit() || *c == b'.' || *c == b'-' => value
+            .parse::<f64>()
+            .is_ok_and(f64::is_finite)
+            .then(|| value.to_string()),
+        _ => None,
+    }
 }
 
 /// The offset of the `,` or closing bracket that ends an entry (or an argument) starting
@@ -416,6 +440,38 @@ pub fn matching_brace(code: &str, open: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn object_entries_with_their_ranges() {
+        let code = "{ a: 'x', \"b-c\": 1.5, d: f(1, 2), e: { f: 1 }, g: `t${x}`, 'h': \"q\\\"\" }";
+        let entries = object_entries(code, 0);
+        let got: Vec<(&str, &str, Option<&str>)> = entries
+            .iter()
+            .map(|e| {
+                (
+                    e.key.as_str(),
+                    &code[e.value_range.clone()],
+                    e.literal.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", "'x'", Some("x")),
+                ("b-c", "1.5", Some("1.5")),
+                ("d", "f(1, 2)", None),
+                ("e", "{ f: 1 }", None),
+                ("g", "`t${x}`", None),
+                ("h", "\"q\\\"\"", None),
+            ]
+        );
+        assert_eq!(&code[entries[1].key_range.clone()], "\"b-c\"");
+        // Spreads and shorthands are skipped, the entries after them kept.
+        let code = "{ ...base, x, y: '1px' }";
+        let keys: Vec<String> = object_entries(code, 0).into_iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["y"]);
+    }
 
     #[test]
     fn comments_are_blanked() {

@@ -109,7 +109,7 @@ fn languages(code: &str, open: usize, out: &mut Vec<(String, String, Range<usize
         return;
     }
     for lang in object_entries(code, open) {
-        keys_of(code, lang.value.start, &lang.key, out);
+        keys_of(code, lang.value_range.start, &lang.key, out);
     }
 }
 

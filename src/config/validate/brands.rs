@@ -34,6 +34,7 @@ pub(super) fn validate(f: &mut Findings<'_>, raw: &[RawBrand]) -> Vec<Brand> {
             dir,
             vars: table_to_json(&b.vars),
             widget_customizations: b.widget_customizations.clone(),
+            tokens: super::widget::tokens(f, &b.tokens),
         });
     }
     brands

@@ -104,5 +104,6 @@ fn environment(
         oauth: env.oauth.clone(),
         vars: table_to_json(&env.vars),
         kmsi,
+        tokens: super::widget::tokens(f, &env.tokens),
     }
 }

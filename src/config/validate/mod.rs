@@ -99,6 +99,7 @@ pub(crate) fn validate(
     let before = f.errors();
     let (default_locale, locales) = project::validate(&mut f, &raw.project);
     let widget_version = widget::version(&mut f, &raw.widget);
+    let tokens = widget::tokens(&mut f, &raw.widget.tokens);
     let csp = raw.csp.as_ref().map(|c| csp::validate(&mut f, c));
     widget::customizations(&mut f, &raw.widget_customizations);
     let environments = environments::validate(&mut f, &raw.environments, raw.kmsi.as_ref());
@@ -115,6 +116,7 @@ pub(crate) fn validate(
         locales,
         widget_version,
         widget_generation: raw.widget.generation.unwrap_or_default(),
+        tokens,
         csp,
         vars: table_to_json(&raw.vars),
         widget_customizations: raw.widget_customizations,

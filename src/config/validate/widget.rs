@@ -5,6 +5,7 @@ use toml::Spanned;
 
 use super::Findings;
 use crate::config::raw::RawWidget;
+use crate::config::tokens::{RawTokens, TokenValue, Tokens};
 use crate::config::widget::WidgetCustomizations;
 
 /// `*`, `^N`, `N` or `N.M`: the forms Okta accepts for `widgetVersion`.
@@ -36,6 +37,31 @@ pub(super) fn version(f: &mut Findings<'_>, raw: &RawWidget) -> Spanned<String> 
         );
     }
     version
+}
+
+/// A `tokens` table (`[widget.tokens]`, an environment's, a brand's): every value
+/// something. Whether the widget reads each name, and a value of its kind, are the
+/// token checks' (they need the widget's facts).
+pub(super) fn tokens(f: &mut Findings<'_>, raw: &RawTokens) -> Tokens {
+    for (name, value) in raw {
+        if name.get_ref().trim().is_empty() {
+            f.p002(
+                name.span(),
+                "a design token needs a name",
+                "write the token's name, e.g. `PalettePrimaryMain`",
+            );
+        }
+        if let TokenValue::Text(s) = value.get_ref()
+            && s.trim().is_empty()
+        {
+            f.p002(
+                value.span(),
+                format!("design token `{}` has an empty value", name.get_ref()),
+                "give it a value, or remove the key to keep the widget's default",
+            );
+        }
+    }
+    Tokens::from_raw(raw)
 }
 
 /// `widget_customizations`, the project's or a brand's.
