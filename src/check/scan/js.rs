@@ -516,13 +516,13 @@ mod tests {
         let code = "{ fr: { 'a.b': 'x', \"c\": f(1, 2) }, ...o, [k]: 1, d, e: [1, {z: 2}] }";
         let got: Vec<(String, &str)> = object_entries(code, 0)
             .into_iter()
-            .map(|e| (e.key, &code[e.value]))
+            .map(|e| (e.key, &code[e.value_range]))
             .collect();
         assert_eq!(
             got,
             [
                 ("fr".to_string(), "{ 'a.b': 'x', \"c\": f(1, 2) }"),
-                ("e".to_string(), "[1, {z: 2}] "),
+                ("e".to_string(), "[1, {z: 2}]"),
             ]
         );
         let inner = code.find("{ 'a").unwrap();
