@@ -13,25 +13,14 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.SIGNIN_PAGES_BIN || join(repo, 'target/debug/signin-pages');
-const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS, bin, browserPath, repo, serve as serveProject } from './common.mjs';
+
 const widgetDirs = [
   process.env.SIGNIN_WIDGET_DIR || join(repo, 'tests/browser/node_modules/@okta/okta-signin-widget'),
   ...(process.env.SIGNIN_WIDGET_DIRS || '').split(':').filter(Boolean),
@@ -66,20 +55,7 @@ function project(generation) {
 }
 
 function serve(projectDir, widgetDir) {
-  const proc = spawn(
-    bin,
-    ['serve', '--port', '0', '--color', 'never', '--project', projectDir, '--widget-dir', widgetDir],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  return new Promise((ok, fail) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) ok([proc, m[0]]);
-    });
-    proc.on('exit', (code) => fail(new Error(`serve exited (${code})`)));
-  });
+  return serveProject(projectDir, ['--widget-dir', widgetDir]);
 }
 
 for (const widgetDir of widgetDirs) {

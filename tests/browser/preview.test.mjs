@@ -18,26 +18,12 @@ import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = process.env.SIGNIN_PAGES_BIN || join(repo, 'target/debug/signin-pages');
-const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
-const artifacts = process.env.PREVIEW_ARTIFACTS || join(repo, 'target/preview-artifacts');
+import { CHROMIUM_ARGS, bin, browserPath, repo, serve } from './common.mjs';
 
-// Without the background-networking flags Chromium's own connections are refused on
-// machines without internet, and it stalls.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const artifacts = process.env.PREVIEW_ARTIFACTS || join(repo, 'target/preview-artifacts');
 
 let dir;
 let project;
@@ -114,22 +100,6 @@ function localeValue(tag, table, key) {
   const m = section && section.match(new RegExp(`^${key} = "(.*)"$`, 'm'));
   assert.ok(m, `${key} in [${table}] of locales/${tag}.toml`);
   return JSON.parse(`"${m[1]}"`);
-}
-
-/** `signin-pages serve` on `projectDir` with `args`; resolves to [process, base URL]. */
-function serve(projectDir, args = []) {
-  const proc = spawn(bin, ['serve', '--port', '0', '--color', 'never', '--project', projectDir, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((ok, fail) => {
-    let out = '';
-    proc.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
-      if (m) ok([proc, m[0]]);
-    });
-    proc.on('exit', (code) => fail(new Error(`serve ${args.join(' ')} exited (${code})`)));
-  });
 }
 
 test('the KMSI prompt in French, with no CSP violation', { timeout: 60000 }, async () => {
