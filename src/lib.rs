@@ -1,10 +1,24 @@
 //! signin-pages: Okta Identity Engine custom sign-in pages, compiled from Tera templates.
 //!
-//! The pipeline reads off the module list: [`config`] and [`project`] load the files,
-//! [`plan`] picks the targets, [`render`] runs Tera behind the Okta-tag mask, [`check`]
-//! finds problems, [`payload`] shapes the request bodies and [`emit`] writes them
-//! (every file through [`write`]: real folders only, atomic and durable).
-//! [`compile`] ties those together for every command in [`cmd`].
+//! The modules are layers, and an import only ever looks down (`tests/layers.rs` holds
+//! the list and fails on an import that looks up or closes a circle):
+//!
+//! - foundations that know nothing of Okta or the project: [`out`] (every print),
+//!   [`redact`], [`source`], [`duration`], [`okta_tags`], [`budget`] (render budgets),
+//!   [`parallel`]; then [`diag`], the findings and the typed rule registry;
+//! - leaves beside the pipeline: [`okta`], the Management API (it takes a validated org
+//!   URL and knows nothing of the pipeline), [`write`] (real folders only, atomic and
+//!   durable), [`starter`], and [`widget`], what each Sign-In Widget version has;
+//! - the pipeline, in the order data flows: [`config`] and [`project`] load the files,
+//!   [`payload`] shapes the request bodies, [`plan`] picks the targets, [`render`] runs
+//!   Tera behind the Okta-tag mask, [`check`] finds problems (every page check reads one
+//!   scanner, [`check::scan`]), [`compile`] ties those together and [`emit`] writes
+//!   `dist/` and `snapshots/`;
+//! - over the pipeline: [`preview`] (`serve`), [`org`] (backups, the preview pin, diff,
+//!   deploy, pull, rollback against an org), [`kmsi`] (Keep Me Signed In in the org's
+//!   policies);
+//! - [`cli`] parses the arguments and [`cmd`] runs each command: parse, call the
+//!   library, print.
 
 // `OktaError` carries everything Okta said (code, summary, causes, id) and our advice;
 // it is returned rarely and read by people, so its size does not matter.

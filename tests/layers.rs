@@ -31,7 +31,6 @@ const LAYERS: &[&[&str]] = &[
     &["plan"],
     &["render"],
     &["check"],
-    &["payload"],
     &["compile"],
     &["emit"],
     // Over the pipeline: the preview; the org-side workflow; KMSI in the org's policies.
