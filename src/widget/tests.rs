@@ -23,6 +23,32 @@ fn every_embedded_file_loads_oldest_first() {
 }
 
 #[test]
+fn resolving_one_version_reads_what_reading_them_all_does() {
+    // `resolve` reads only the version it finds (and the files it shares fields with);
+    // `Widget::known` reads every file. Each version read both ways is the same.
+    for (name, _) in data::FILES {
+        let lazy = resolve(name).expect("an embedded version resolves");
+        let all = widget().resolve(name).unwrap();
+        assert_eq!(lazy.version(), all.version(), "{name}");
+        assert!(lazy.keys().eq(all.keys()), "{name}: keys");
+        assert_eq!(lazy.languages(), all.languages(), "{name}: languages");
+        assert!(
+            lazy.tokens()
+                .map(|(n, _)| n)
+                .eq(all.tokens().map(|(n, _)| n)),
+            "{name}: tokens"
+        );
+    }
+    for spec in ["*", "^7", "7", "7.13", "7.8", "6", "8", "7.22", "latest"] {
+        assert_eq!(
+            resolve(spec).map(Facts::version),
+            widget().resolve(spec).map(Facts::version),
+            "{spec}"
+        );
+    }
+}
+
+#[test]
 fn ranges_resolve_to_the_newest_known_match() {
     let newest = Version::parse(newest_name()).unwrap();
     for spec in ["*", "^7", "7", " ^7 "] {
