@@ -16,12 +16,22 @@ use crate::config::CspMode;
 use crate::diag::{self, ColorChoice, Format};
 use crate::render::js_literal;
 
-/// The widget states the preview can show, with what the switcher calls them.
+/// The widget states the preview can show, with what the switcher calls them (the real
+/// widget's answers for each are in `idx/`, in this order).
 pub(crate) const STATES: &[(&str, &str)] = &[
     ("identify", "Identify (username, Keep me signed in)"),
-    ("password", "Password"),
+    ("password", "Password (with Forgot password?)"),
     ("kmsi", "Keep me signed in prompt (after sign-in)"),
     ("error", "Error"),
+    ("select-authenticator", "Select an authenticator"),
+    ("email", "Email code"),
+    ("okta-verify-push", "Okta Verify push"),
+    ("phone-sms", "Phone: SMS code"),
+    ("security-question", "Security question"),
+    ("register", "Registration (sign up)"),
+    ("forgot-password", "Forgot password"),
+    ("reset-password", "Reset password"),
+    ("unlock-account", "Unlock account"),
 ];
 
 /// A request for one of a target's pages.
