@@ -558,6 +558,166 @@ fn fake_widget() -> tempfile::TempDir {
     dir
 }
 
+/// Issue 13: the real widget's mock Identity Engine answers every state the switcher
+/// offers, with what the widget resolves in each answer (absolute links, the state
+/// handle in every form, `relatesTo` paths that lead somewhere), and following the
+/// links an answer carries walks a sign-in as Okta's does: identify, password,
+/// "Forgot password?", reset, the KMSI prompt, signed in; each authenticator the select
+/// state offers leads to its own challenge; sign-up and unlock lead to an email code.
+#[test]
+fn the_mock_identity_engine_answers_every_state_and_moves_on() {
+    use serde_json::{Value, json};
+    let p = Project::starter();
+    let widget = fake_widget();
+    let s = Serve::start_with(&p, &["--widget-dir", widget.path().to_str().unwrap()]);
+    let origin = format!("http://{}", s.addr);
+    let post = |href: &str, body: Value| {
+        let path = href.strip_prefix(&origin).unwrap_or(href);
+        let r = http(s.addr, "POST", path, body.to_string().as_bytes());
+        assert_eq!(r.status, 200, "{path} {body}: {}", r.body);
+        r.json()
+    };
+    let state = |v: &Value| v["stateHandle"].as_str().unwrap().to_string();
+    let form = |v: &Value, name: &str| {
+        v["remediation"]["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} form in {v}"))
+            .clone()
+    };
+    // `$.a.value[0]`-style paths, as the widget resolves `relatesTo`.
+    let resolve = |v: &Value, path: &str| {
+        let mut at = v.clone();
+        for part in path.trim_start_matches("$.").split('.') {
+            let (name, index) = match part.split_once('[') {
+                Some((n, i)) => (n, Some(i.trim_end_matches(']').parse::<usize>().unwrap())),
+                None => (part, None),
+            };
+            at = at[name].clone();
+            if let Some(i) = index {
+                at = at[i].clone();
+            }
+        }
+        at
+    };
+
+    let index = s.get("/").body;
+    let switch = &index[index.find("name=\"state\"").unwrap()..];
+    let switch = &switch[..switch.find("</select>").unwrap()];
+    let states: Vec<&str> = switch
+        .split("<option value=\"")
+        .skip(1)
+        .map(|o| &o[..o.find('"').unwrap()])
+        .collect();
+    assert!(states.len() >= 13, "{states:?}");
+    let mut answers = std::collections::HashMap::new();
+    for name in &states {
+        let v = post(
+            "/idp/idx/introspect",
+            json!({ "stateToken": format!("preview~{name}") }),
+        );
+        assert_eq!(state(&v), format!("preview~{name}"));
+        let forms = v["remediation"]["value"].as_array().unwrap();
+        assert!(!forms.is_empty(), "{name}: {v}");
+        for f in forms {
+            let href = f["href"].as_str().unwrap();
+            assert!(
+                href.starts_with(&format!("{origin}/idp/idx/")),
+                "{name}: {href}"
+            );
+            let fields = f["value"].as_array().unwrap();
+            assert_eq!(fields.last().unwrap()["name"], "stateHandle", "{name}: {f}");
+            assert_eq!(fields.last().unwrap()["value"], state(&v));
+            let mut paths: Vec<&str> = match &f["relatesTo"] {
+                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                other => other.as_str().into_iter().collect(),
+            };
+            for field in fields {
+                for option in field["options"].as_array().into_iter().flatten() {
+                    paths.extend(option["relatesTo"].as_str());
+                }
+            }
+            for path in paths {
+                assert!(
+                    resolve(&v, path).is_object(),
+                    "{name}: {path} leads nowhere"
+                );
+            }
+        }
+        answers.insert(*name, v);
+    }
+
+    let submit = |v: &Value, name: &str, body: Value| {
+        let f = form(v, name);
+        let mut body = body;
+        body["stateHandle"] = json!(state(v));
+        post(f["href"].as_str().unwrap(), body)
+    };
+    let v = submit(
+        &answers["identify"],
+        "identify",
+        json!({ "identifier": "a" }),
+    );
+    assert_eq!(state(&v), "preview~password");
+    let recover = &v["currentAuthenticatorEnrollment"]["value"]["recover"];
+    let forgot = post(
+        recover["href"].as_str().unwrap(),
+        json!({ "stateHandle": state(&v) }),
+    );
+    assert_eq!(state(&forgot), "preview~forgot-password");
+    let reset = submit(&forgot, "identify-recovery", json!({ "identifier": "a" }));
+    assert_eq!(state(&reset), "preview~reset-password");
+    let kmsi = submit(&reset, "reset-authenticator", json!({ "credentials": {} }));
+    assert_eq!(state(&kmsi), "preview~kmsi");
+    let done = submit(
+        &kmsi,
+        "keep-me-signed-in",
+        json!({ "keepMeSignedIn": true }),
+    );
+    assert_eq!(done["success"]["name"], "success-redirect", "{done}");
+
+    // Each authenticator offered leads to its own challenge.
+    let select = &answers["select-authenticator"];
+    let options = form(select, "select-authenticator-authenticate")["value"][0]["options"].clone();
+    let options = options.as_array().unwrap();
+    assert_eq!(options.len(), 5, "{select}");
+    for option in options {
+        let id = option["value"]["form"]["value"][0]["value"].clone();
+        let v = submit(
+            select,
+            "select-authenticator-authenticate",
+            json!({ "authenticator": { "id": id } }),
+        );
+        let current = [
+            &v["currentAuthenticatorEnrollment"],
+            &v["currentAuthenticator"],
+        ]
+        .into_iter()
+        .find(|c| c.is_object())
+        .unwrap_or_else(|| panic!("{}: no current authenticator in {v}", option["label"]));
+        assert_eq!(current["value"]["id"], id, "{}", option["label"]);
+    }
+    // Sign-up and unlock end at an email code.
+    let v = submit(
+        &answers["register"],
+        "enroll-profile",
+        json!({ "userProfile": {} }),
+    );
+    assert_eq!(state(&v), "preview~email");
+    let unlock = &answers["unlock-account"];
+    let email = form(unlock, "select-authenticator-unlock-account")["value"][1]["options"][0]
+        ["value"]["form"]["value"][0]["value"]
+        .clone();
+    let v = submit(
+        unlock,
+        "select-authenticator-unlock-account",
+        json!({ "identifier": "a", "authenticator": { "id": email } }),
+    );
+    assert_eq!(state(&v), "preview~email");
+}
+
 #[cfg(unix)]
 #[test]
 fn links_leading_out_of_the_project_or_the_widget_folder_are_not_served() {

@@ -3,6 +3,7 @@
 // free port.
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,4 +37,14 @@ export function serve(projectDir, args = []) {
     });
     proc.on('exit', (code) => fail(new Error(`serve ${args.join(' ')} exited (${code})`)));
   });
+}
+
+/** The installed Sign-In Widget the tests run (run.sh installs the one package-lock.json pins). */
+export const widgetDir =
+  process.env.SIGNIN_WIDGET_DIR || join(repo, 'tests/browser/node_modules/@okta/okta-signin-widget');
+
+/** The widget's own strings in `locale` (its dist/labels/json/login[_<locale>].json). */
+export function widgetStrings(locale, dir = widgetDir) {
+  const file = locale === 'en' ? 'login.json' : `login_${locale}.json`;
+  return JSON.parse(readFileSync(join(dir, 'dist/labels/json', file), 'utf8'));
 }
