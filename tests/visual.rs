@@ -106,9 +106,8 @@ fn new_accept_match_then_a_moved_template_fails_with_a_diff_image() {
     assert_eq!(code(&out), 1, "{}", all(&out));
     let diff = "snapshots/visual/prod/Example/identify.fr.diff.png";
     assert!(
-        stdout(&out).contains(&format!(
-            "changed: snapshots/visual/prod/Example/identify.fr.png"
-        )) && stdout(&out).contains(diff),
+        stdout(&out).contains("changed: snapshots/visual/prod/Example/identify.fr.png")
+            && stdout(&out).contains(diff),
         "{}",
         all(&out)
     );
