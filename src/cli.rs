@@ -64,7 +64,15 @@ pub enum Command {
     /// Compare every target with its snapshot under snapshots/<env>/<brand>/.
     ///
     /// Differences print as unified diffs and exit 1; --accept writes them.
-    #[command(after_help = "Example:\n  signin-pages test --accept")]
+    ///
+    /// With --visual, screenshots of every target's sign-in page in every widget state
+    /// and locale, taken in headless Chromium from the preview, are compared with those
+    /// under snapshots/visual/<env>/<brand>/<state>.<locale>.png: a difference beyond the
+    /// tolerance is written beside it as .new.png with a .diff.png (differing pixels in
+    /// red) and exits 1, as does a screenshot with none accepted yet.
+    #[command(
+        after_help = "Example:\n  signin-pages test --accept\n  signin-pages test --visual --state identify,kmsi --locale fr\n  signin-pages test --visual --accept"
+    )]
     Test(TestArgs),
     /// Say what a diagnostic code catches, why it matters for an Okta page, and how to fix it.
     ///
@@ -336,6 +344,48 @@ pub struct TestArgs {
     /// Write the current output as the new snapshots.
     #[arg(long)]
     pub accept: bool,
+    /// Compare screenshots of the sign-in pages instead (snapshots/visual/).
+    #[arg(long)]
+    pub visual: bool,
+    /// Only this environment (--visual).
+    #[arg(long, value_name = "E", requires = "visual")]
+    pub env: Option<String>,
+    /// Only this brand, its name in Okta (--visual).
+    #[arg(long, value_name = "B", requires = "visual")]
+    pub brand: Option<String>,
+    /// Only these widget states, comma-separated (--visual; default: every state).
+    #[arg(long, value_name = "STATE", requires = "visual", value_delimiter = ',')]
+    pub state: Vec<String>,
+    /// Only these locales, comma-separated (--visual; default: every locale).
+    #[arg(
+        long,
+        value_name = "LOCALE",
+        requires = "visual",
+        value_delimiter = ','
+    )]
+    pub locale: Vec<String>,
+    /// The Chromium to run (--visual; default: chromium, chromium-browser or
+    /// google-chrome on PATH).
+    #[arg(long, value_name = "PATH", requires = "visual")]
+    pub chromium: Option<PathBuf>,
+    /// An installed @okta/okta-signin-widget to show (--visual; default: the project's
+    /// node_modules/@okta/okta-signin-widget, else the preview's stand-in).
+    #[arg(long, value_name = "DIR", requires = "visual")]
+    pub widget_dir: Option<PathBuf>,
+    /// A pixel differs when one of its channels differs by more than this (0-255).
+    #[arg(long, value_name = "0-255", default_value_t = crate::visual::Tolerance::default().threshold)]
+    pub threshold: u8,
+    /// Screenshots match when at most this percentage of their pixels differ.
+    #[arg(long, value_name = "PERCENT", default_value_t = crate::visual::Tolerance::default().max_share * 100.0, value_parser = percent)]
+    pub max_diff: f64,
+}
+
+/// A percentage from 0 to 100.
+fn percent(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage from 0 to 100")),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -14,7 +14,8 @@
 //!   Tera behind the Okta-tag mask, [`check`] finds problems (every page check reads one
 //!   scanner, [`check::scan`]), [`compile`] ties those together and [`emit`] writes
 //!   `dist/` and `snapshots/`;
-//! - over the pipeline: [`preview`] (`serve`), [`org`] (backups, the preview pin, diff,
+//! - over the pipeline: [`preview`] (`serve`), [`visual`] (screenshots of the preview's
+//!   pages, `test --visual`), [`org`] (backups, the preview pin, diff,
 //!   deploy, pull, rollback against an org), [`kmsi`] (Keep Me Signed In in the org's
 //!   policies);
 //! - [`cli`] parses the arguments and [`cmd`] runs each command: parse, call the
@@ -51,6 +52,7 @@ pub mod redact;
 pub mod render;
 pub mod source;
 pub mod starter;
+pub mod visual;
 pub mod widget;
 pub mod write;
 

@@ -35,6 +35,7 @@ const LAYERS: &[&[&str]] = &[
     &["emit"],
     // Over the pipeline: the preview; the org-side workflow; KMSI in the org's policies.
     &["preview"],
+    &["visual"],
     &["org"],
     &["kmsi"],
     // Arguments, then the commands.

@@ -24,5 +24,6 @@ mod serve;
 mod snapshots;
 mod source_shape;
 mod templates;
+mod visual;
 mod widget_data;
 mod writes;

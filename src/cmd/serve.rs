@@ -13,6 +13,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &ServeArgs) -> Outcome {
         widget_dir: a.widget_dir.clone(),
         color: g.color,
         quiet: g.quiet,
+        visual: false,
     };
     let preview = match Preview::start(&g.project, options) {
         Ok(p) => p,

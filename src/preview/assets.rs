@@ -11,6 +11,7 @@ const FILES: &[(&str, &str)] = &[
     ("themed.css", include_str!("assets/themed.css")),
     ("toolbar.css", include_str!("assets/toolbar.css")),
     ("preview.css", include_str!("assets/preview.css")),
+    ("visual.css", include_str!("assets/visual.css")),
     ("background.svg", include_str!("assets/background.svg")),
     ("logo.svg", include_str!("assets/logo.svg")),
     ("favicon.svg", include_str!("assets/favicon.svg")),

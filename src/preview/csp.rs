@@ -23,6 +23,10 @@ use crate::config::Csp;
 pub(crate) const REPORT_PATH: &str = "/__preview/csp-report";
 
 /// A fresh nonce: 128 random bits, base64url.
+/// The nonce of every page served for screenshots (`Options::visual`): a page's bytes
+/// then depend on the project alone.
+pub(crate) const FIXED_NONCE: &str = "c2lnbmluLXBhZ2VzLXZpc3VhbA";
+
 pub(crate) fn nonce() -> String {
     let mut bytes = [0u8; 16];
     SystemRandom::new()

@@ -47,6 +47,7 @@ use std::thread::JoinHandle;
 use crate::diag::ColorChoice;
 use csp::Report;
 use events::Broadcaster;
+pub(crate) use page::STATES;
 use site::Site;
 
 /// The port `serve` listens on unless told otherwise.
@@ -64,6 +65,10 @@ pub struct Options {
     pub color: ColorChoice,
     /// Print only problems (template errors, CSP violations).
     pub quiet: bool,
+    /// Serve pages for screenshots (`test --visual`): the same nonce in every response,
+    /// no switcher and no event stream, a stylesheet that stops animations, transitions
+    /// and carets, and no file watcher (the pages stay what they were at the start).
+    pub visual: bool,
 }
 
 impl Default for Options {
@@ -73,6 +78,7 @@ impl Default for Options {
             widget_dir: None,
             color: ColorChoice::Never,
             quiet: false,
+            visual: false,
         }
     }
 }
@@ -126,6 +132,25 @@ impl Preview {
     /// loopback address, which reaches it too.
     pub fn url(&self) -> String {
         format!("http://{}/", server::reachable(self.addr))
+    }
+
+    /// The real widget's `dist/` folder it serves, or `None` for the stand-in.
+    pub fn real_widget(&self) -> Option<&std::path::Path> {
+        self.shared.widget_dist.as_deref()
+    }
+
+    /// The URL of a target's sign-in page (`dir` is `<env>/<brand folder>`, as under
+    /// `dist/`) in a widget state and locale.
+    pub fn sign_in_url(&self, dir: &str, state: &str, locale: &str) -> String {
+        let (env, brand) = dir.split_once('/').unwrap_or((dir, ""));
+        format!(
+            "{}{}/{}/sign-in?state={}&locale={}",
+            self.url(),
+            url::percent_encode(env),
+            url::percent_encode(brand),
+            url::percent_encode(state),
+            url::percent_encode(locale)
+        )
     }
 
     /// Recompile now and tell every open page to reload (what a saved file does).

@@ -46,6 +46,8 @@ pub(crate) struct PageRequest<'a> {
     pub(crate) origin: &'a str,
     /// The real widget's `dist/`, when serving it instead of the stand-in.
     pub(crate) real_widget: Option<&'a Path>,
+    /// Served for a screenshot (`Options::visual`).
+    pub(crate) visual: bool,
 }
 
 pub(crate) enum Served {
@@ -132,7 +134,11 @@ pub(crate) fn serve_page(r: &PageRequest<'_>) -> Served {
     let Some(html) = target.html(r.kind) else {
         return Served::Broken(pages::broken_page(site, Some(target), r.kind));
     };
-    let nonce = csp::nonce();
+    let nonce = if r.visual {
+        csp::FIXED_NONCE.to_string()
+    } else {
+        csp::nonce()
+    };
     let report_uri = format!("{}{}", r.origin, csp::REPORT_PATH);
     let (csp_header, csp_value) = csp::header(
         project.csp.as_ref(),
@@ -162,6 +168,7 @@ pub(crate) fn serve_page(r: &PageRequest<'_>) -> Served {
         "widgetGeneration": project.generation,
         "widget": if r.real_widget.is_some() { "okta" } else { "stand-in" },
         "widgetConfig": config,
+        "visual": r.visual,
         "requestContext": okta_util::request_context(r.origin),
         "csp": {
             "header": csp_header,
@@ -188,19 +195,28 @@ pub(crate) fn serve_page(r: &PageRequest<'_>) -> Served {
     };
     let filled = fill(html, &|name| values.var(name), &|name| values.section(name));
     Served::Page {
-        html: inject_head(&filled, &head_tags(&data, Some(&nonce))),
+        html: inject_head(&filled, &head_tags(&data, Some(&nonce), r.visual)),
         csp_header,
         csp_value,
     }
 }
 
 /// The preview's data and script, first thing in `<head>` so that the script sees every
-/// CSP violation of the page (the browser reports them as the parser meets them).
-pub(super) fn head_tags(data: &Value, nonce: Option<&str>) -> String {
+/// CSP violation of the page (the browser reports them as the parser meets them). For a
+/// screenshot (`visual`), the stylesheet that stops animations, transitions and carets.
+pub(super) fn head_tags(data: &Value, nonce: Option<&str>, visual: bool) -> String {
     let n = nonce.map(|n| format!(" nonce=\"{n}\"")).unwrap_or_default();
+    let still = if visual {
+        format!(
+            "<link rel=\"stylesheet\" href=\"{}\"{n}>",
+            assets::url("visual.css")
+        )
+    } else {
+        String::new()
+    };
     format!(
         "<script type=\"application/json\" id=\"signin-preview-data\"{n}>{}</script>\
-         <script src=\"{}\"{n}></script>",
+         <script src=\"{}\"{n}></script>{still}",
         js_literal(data),
         assets::url("client.js")
     )

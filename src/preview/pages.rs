@@ -18,7 +18,7 @@ fn shell(title: &str, class: &str, data: &Value, body: &str) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{}</title><link rel=\"stylesheet\" href=\"{}\">\
          <link rel=\"icon\" href=\"{}\"></head>\n<body class=\"{class}\">\n{body}\n</body></html>\n",
-        head_tags(data, None),
+        head_tags(data, None, false),
         escape(title),
         assets::url("preview.css"),
         assets::url("favicon.svg")

@@ -79,7 +79,16 @@ impl Shared {
             }
             (Method::Get | Method::Head, p) if p.starts_with("/__preview/siw/") => {
                 match &self.widget_dist {
-                    Some(dist) => serve_file(request, dist, dist, &p["/__preview/siw/".len()..]),
+                    Some(dist) => {
+                        // A run of screenshots never changes the installed widget: the
+                        // browser may keep its scripts (and their compiled code).
+                        let cache = if self.options.visual {
+                            "max-age=3600"
+                        } else {
+                            "no-store"
+                        };
+                        serve_file(request, dist, dist, &p["/__preview/siw/".len()..], cache)
+                    }
                     None => self.not_found(request),
                 }
             }
@@ -101,7 +110,13 @@ impl Shared {
             }
             (Method::Get | Method::Head, p) if p.starts_with("/static/") => {
                 let base = self.root.join("static");
-                serve_file(request, &self.root, &base, &p["/static/".len()..]);
+                serve_file(
+                    request,
+                    &self.root,
+                    &base,
+                    &p["/static/".len()..],
+                    "no-store",
+                );
             }
             (Method::Post, p) if p.starts_with("/idp/idx/") && self.widget_dist.is_some() => {
                 let Some(body) = read_body(&mut request) else {
@@ -142,6 +157,7 @@ impl Shared {
             locale: q.locale.as_deref(),
             origin,
             real_widget: self.widget_dist.as_deref(),
+            visual: self.options.visual,
         };
         match page::serve_page(&page) {
             page::Served::Page {
@@ -206,14 +222,14 @@ fn too_large(request: Request) {
 }
 
 /// The file `rel` (a URL path) below `base`, when [`guard::open`] allows it: a regular
-/// file whose real path lies inside `within`.
-fn serve_file(request: Request, within: &Path, base: &Path, rel: &str) {
+/// file whose real path lies inside `within`, with `cache` as its `Cache-Control`.
+fn serve_file(request: Request, within: &Path, base: &Path, rel: &str, cache: &str) {
     let rel = percent_decode(rel);
     match guard::open(within, base, &rel) {
         Some(file) => {
             let response = Response::from_file(file)
                 .with_header(header("Content-Type", assets::content_type(&rel)))
-                .with_header(header("Cache-Control", "no-store"));
+                .with_header(header("Cache-Control", cache));
             let _ = request.respond(response);
         }
         None => respond(request, 404, TEXT, "not found"),

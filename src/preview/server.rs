@@ -62,7 +62,9 @@ impl Preview {
             compiling: Mutex::new(()),
         });
         shared.print_summary(&shared.current(), None, None);
-        let watcher = {
+        let watcher = if shared.options.visual {
+            None
+        } else {
             let shared = Arc::clone(&shared);
             match watch::Watcher::start(root, move |changed| shared.recompile(&changed)) {
                 Ok(w) => Some(w),

@@ -56,8 +56,11 @@
   }
   // After `load`: a stream opened while the page loads would hold its load event back.
   // A change in between is caught by the generation in `hello`.
-  if (document.readyState === 'complete') connect();
-  else window.addEventListener('load', connect);
+  // A page served for a screenshot (`test --visual`) neither reloads nor shows the switcher.
+  if (!data.visual) {
+    if (document.readyState === 'complete') connect();
+    else window.addEventListener('load', connect);
+  }
 
   function el(tag, props, children) {
     var node = document.createElement(tag);
@@ -179,7 +182,7 @@
   }
 
   ready(function () {
-    if (data.kind === 'page') {
+    if (data.kind === 'page' && !data.visual) {
       bar = new Toolbar();
     } else if (data.kind === 'index') {
       Array.prototype.forEach.call(document.querySelectorAll('select[data-autosubmit]'), function (s) {
