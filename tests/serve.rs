@@ -3,7 +3,8 @@
 //! go over plain sockets. (The browser's side is tested in `tests/browser/`.)
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -27,10 +28,19 @@ impl Serve {
     }
 
     fn start_with(p: &Project, args: &[&str]) -> Serve {
+        Serve::start_in(p.path(), args, &[])
+    }
+
+    /// The preview of the project at `root`, with `env` set; no other test reaches
+    /// Okta's CDN or the developer's widget cache.
+    fn start_in(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Serve {
         let mut child = Command::new(BIN)
             .args(["serve", "--port", "0", "--color", "never", "--project"])
-            .arg(p.path())
+            .arg(root)
             .args(args)
+            .env("SIGNIN_PAGES_WIDGET_CDN", "off")
+            .env("SIGNIN_PAGES_CACHE_DIR", root.join(".no-cache"))
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -1019,4 +1029,274 @@ fn unknown_states_and_locales_are_errors_on_the_page() {
         s.get("/prod/Example/sign-in?state=kmsi&locale=fr").status,
         200
     );
+}
+
+// Issue 13: the real widget by default. `serve` takes the installed widget from
+// `node_modules` (the project folder or a parent, up to the repository root), else the
+// cached version the project's `[widget] version` resolves to, filled from Okta's CDN;
+// only when neither can be had does it show the stand-in, saying why and what to do.
+
+/// An installed `@okta/okta-signin-widget` of `version` in `<dir>/node_modules`.
+fn install_widget(dir: &Path, version: &str, script: &str) {
+    let package = dir.join("node_modules/@okta/okta-signin-widget");
+    std::fs::create_dir_all(package.join("dist/js")).unwrap();
+    std::fs::create_dir_all(package.join("dist/css")).unwrap();
+    std::fs::write(
+        package.join("package.json"),
+        format!("{{\"name\":\"@okta/okta-signin-widget\",\"version\":\"{version}\"}}"),
+    )
+    .unwrap();
+    std::fs::write(package.join("dist/js/okta-sign-in.min.js"), script).unwrap();
+    std::fs::write(package.join("dist/css/okta-sign-in.min.css"), "/* css */").unwrap();
+}
+
+/// The script the sign-in page of the starter's one target loads, and its body.
+fn widget_script(s: &Serve) -> (String, String) {
+    let page = s.get(PAGE).body;
+    let src = page
+        .split("<script src=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|src| src.contains("widget.js") || src.contains("/siw/"))
+        .unwrap_or_else(|| panic!("no script in {page}"))
+        .to_string();
+    let body = s.get(&src).body;
+    (src, body)
+}
+
+#[test]
+fn serve_finds_the_widget_in_node_modules_up_to_the_repository_root() {
+    let outer = tempfile::tempdir().unwrap();
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    let starter = Project::starter();
+    copy_tree(starter.path(), &repo.join("site"));
+    // Above the repository root: not looked at.
+    install_widget(outer.path(), "7.1.0", "/* outside */");
+    let s = Serve::start_in(&repo.join("site"), &[], &[]);
+    let (src, _) = widget_script(&s);
+    assert!(src.starts_with("/__preview/widget.js"), "{src}");
+    let index = s.get("/").body;
+    assert!(index.contains("stand-in widget"), "{index}");
+    let err = s.stop();
+    assert!(
+        err.contains("npm install @okta/okta-signin-widget@"),
+        "{err}"
+    );
+
+    // In the repository root, above the project folder: found, and said.
+    install_widget(&repo, "7.49.0", "/* real widget */");
+    let s = Serve::start_in(&repo.join("site"), &[], &[]);
+    let (src, body) = widget_script(&s);
+    assert_eq!(src, "/__preview/siw/js/okta-sign-in.min.js");
+    assert_eq!(body, "/* real widget */");
+    let index = s.get("/").body;
+    assert!(
+        index.contains("Okta Sign-In Widget 7.49.0 from ") && index.contains("node_modules"),
+        "{index}"
+    );
+    let err = s.stop();
+    assert!(
+        err.contains("widget: Okta Sign-In Widget 7.49.0 from "),
+        "{err}"
+    );
+}
+
+/// A loopback stand-in for Okta's CDN: `files` by path; a path in `cut` gets a body
+/// shorter than its `Content-Length`; anything else a 404. Every request head is kept.
+struct Cdn {
+    addr: SocketAddr,
+    heads: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Cdn {
+    fn start(files: Vec<(String, String)>, cut: Option<String>) -> Cdn {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&heads);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { return };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let path = head.split_whitespace().nth(1).unwrap_or("").to_string();
+                kept.lock().unwrap().push(head);
+                let reply = match files.iter().find(|(p, _)| *p == path) {
+                    Some((_, body)) if cut.as_deref() == Some(path.as_str()) => format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len() + 1000
+                    ),
+                    Some((_, body)) => format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    ),
+                    None => {
+                        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_string()
+                    }
+                };
+                let _ = stream.write_all(reply.as_bytes());
+            }
+        });
+        Cdn { addr, heads }
+    }
+
+    fn base(&self) -> String {
+        format!("http://{}/okta-signin-widget", self.addr)
+    }
+}
+
+/// The version the starter's `[widget] version` resolves to.
+fn starter_widget_version(p: &Project) -> String {
+    let toml = p.read("signin-pages.toml");
+    let spec = toml
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("version = "))
+        .and_then(|v| v.split('"').nth(1))
+        .expect("the starter sets [widget] version");
+    signin_pages::widget::resolve(spec)
+        .expect("a known version")
+        .version()
+        .to_string()
+}
+
+/// Whatever the cache folder holds, as relative paths.
+fn cache_listing(cache: &Path) -> Vec<String> {
+    tree(cache).into_iter().map(|(p, _)| p).collect()
+}
+
+#[test]
+fn serve_fills_the_widget_cache_from_the_cdn_and_serves_it_from_there() {
+    let p = Project::starter();
+    let version = starter_widget_version(&p);
+    let cache = tempfile::tempdir().unwrap();
+    let files = vec![
+        (
+            format!("/okta-signin-widget/{version}/js/okta-sign-in.min.js"),
+            "/* from the cdn */".to_string(),
+        ),
+        (
+            format!("/okta-signin-widget/{version}/css/okta-sign-in.min.css"),
+            "/* css */".to_string(),
+        ),
+        (
+            format!("/okta-signin-widget/{version}/labels/json/login_fr.json"),
+            "{\"primaryauth.title\":\"Connexion\"}".to_string(),
+        ),
+    ];
+    let cdn = Cdn::start(files, None);
+    let env = [
+        ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("SIGNIN_PAGES_WIDGET_CDN", &cdn.base()),
+        ("OKTA_API_TOKEN", "00secret-token-never-sent"),
+    ];
+    let s = Serve::start_in(p.path(), &[], &env);
+    let (src, body) = widget_script(&s);
+    assert_eq!(src, "/__preview/siw/js/okta-sign-in.min.js");
+    assert_eq!(body, "/* from the cdn */");
+    assert_eq!(
+        s.get("/__preview/siw/labels/json/login_fr.json").body,
+        "{\"primaryauth.title\":\"Connexion\"}"
+    );
+    let index = s.get("/").body;
+    assert!(
+        index.contains(&format!("Okta Sign-In Widget {version} from the cache")),
+        "{index}"
+    );
+    let err = s.stop();
+    assert!(
+        err.contains(&format!(
+            "widget: Okta Sign-In Widget {version} from the cache"
+        )),
+        "{err}"
+    );
+    // What the cache holds: the version's files, nothing half-written beside them.
+    let listing = cache_listing(cache.path());
+    assert!(
+        listing
+            .iter()
+            .all(|f| f.starts_with(&format!("widget/{version}/"))),
+        "{listing:?}"
+    );
+    assert!(listing.contains(&format!("widget/{version}/js/okta-sign-in.min.js")));
+    // No credential nor cookie went to the CDN.
+    let heads = cdn.heads.lock().unwrap().join("\n").to_lowercase();
+    assert!(heads.contains("get /okta-signin-widget/"), "{heads}");
+    for never in ["authorization", "cookie", "secret-token"] {
+        assert!(!heads.contains(never), "{never} in {heads}");
+    }
+
+    // A cached version is served without the CDN.
+    let env = [
+        ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("SIGNIN_PAGES_WIDGET_CDN", "off"),
+    ];
+    let s = Serve::start_in(p.path(), &[], &env);
+    assert_eq!(widget_script(&s).1, "/* from the cdn */");
+}
+
+#[test]
+fn a_failed_or_cut_download_leaves_no_half_cache_and_the_stand_in_says_what_to_do() {
+    let p = Project::starter();
+    let version = starter_widget_version(&p);
+    let script = format!("/okta-signin-widget/{version}/js/okta-sign-in.min.js");
+    let css = format!("/okta-signin-widget/{version}/css/okta-sign-in.min.css");
+    let cache = tempfile::tempdir().unwrap();
+    let cases: Vec<(Cdn, &str)> = vec![
+        // The stylesheet is missing.
+        (
+            Cdn::start(vec![(script.clone(), "/* js */".into())], None),
+            "HTTP 404",
+        ),
+        // The stylesheet's body is cut short.
+        (
+            Cdn::start(
+                vec![
+                    (script.clone(), "/* js */".into()),
+                    (css.clone(), "/* css */".into()),
+                ],
+                Some(css.clone()),
+            ),
+            &css,
+        ),
+    ];
+    for (cdn, said) in &cases {
+        let env = [
+            ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+            ("SIGNIN_PAGES_WIDGET_CDN", &cdn.base()),
+        ];
+        let s = Serve::start_in(p.path(), &[], &env);
+        assert!(widget_script(&s).0.starts_with("/__preview/widget.js"));
+        let index = s.get("/").body;
+        assert!(index.contains("stand-in widget"), "{index}");
+        let err = s.stop();
+        assert!(
+            err.contains("warning: showing the preview's stand-in widget"),
+            "{err}"
+        );
+        assert!(err.contains(said), "{said} not in {err}");
+        assert!(
+            err.contains(&format!("npm install @okta/okta-signin-widget@{version}"))
+                && err.contains("let Okta's CDN be reached"),
+            "{err}"
+        );
+        assert_eq!(cache_listing(cache.path()), Vec::<String>::new());
+    }
+
+    // Plain http to anything but a loopback address is refused before any request.
+    let env = [
+        ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+        (
+            "SIGNIN_PAGES_WIDGET_CDN",
+            "http://cdn.example.com/okta-signin-widget",
+        ),
+    ];
+    let s = Serve::start_in(p.path(), &[], &env);
+    let err = s.stop();
+    assert!(err.contains("is refused: only https"), "{err}");
+    assert_eq!(cache_listing(cache.path()), Vec::<String>::new());
 }

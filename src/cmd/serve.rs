@@ -8,9 +8,12 @@ use crate::cmd::Outcome;
 use crate::preview::{Options, Preview};
 
 pub(crate) fn execute(g: &GlobalArgs, a: &ServeArgs) -> Outcome {
+    let (widget_cache, widget_cdn) = crate::preview::widget_cache_from_env();
     let options = Options {
         addr: SocketAddr::new(a.host, a.port),
         widget_dir: a.widget_dir.clone(),
+        widget_cache,
+        widget_cdn,
         color: g.color,
         quiet: g.quiet,
         visual: false,

@@ -23,6 +23,7 @@
 //! runtime.
 
 mod assets;
+mod cdn;
 mod csp;
 mod events;
 mod guard;
@@ -34,6 +35,7 @@ mod rebuild;
 mod routes;
 mod server;
 mod site;
+mod siw;
 mod tags;
 mod url;
 mod watch;
@@ -61,6 +63,12 @@ pub struct Options {
     /// An installed `@okta/okta-signin-widget` (the package folder or its `dist/`): serve
     /// the real widget, driven by mock responses, instead of the stand-in.
     pub widget_dir: Option<PathBuf>,
+    /// The cache of widget versions (`<dir>/<version>/`), looked in when no installed
+    /// widget is given or found in `node_modules`; `None`: no cache.
+    pub widget_cache: Option<PathBuf>,
+    /// The base URL of Okta's CDN to fill the cache from (`cdn::DEFAULT_BASE`); `None`:
+    /// never download.
+    pub widget_cdn: Option<String>,
     /// Colour of the diagnostics printed on the terminal.
     pub color: ColorChoice,
     /// Print only problems (template errors, CSP violations).
@@ -71,11 +79,31 @@ pub struct Options {
     pub visual: bool,
 }
 
+/// The widget cache and CDN of the environment: `SIGNIN_PAGES_CACHE_DIR` (else
+/// `$XDG_CACHE_HOME/signin-pages`, else `~/.cache/signin-pages`), its `widget/` folder;
+/// `SIGNIN_PAGES_WIDGET_CDN` (else Okta's CDN; `off` never downloads).
+pub fn widget_cache_from_env() -> (Option<PathBuf>, Option<String>) {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let cache = var("SIGNIN_PAGES_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("signin-pages")))
+        .or_else(|| var("HOME").map(|d| PathBuf::from(d).join(".cache/signin-pages")))
+        .map(|d| d.join("widget"));
+    let cdn = match std::env::var("SIGNIN_PAGES_WIDGET_CDN") {
+        Ok(v) if v == "off" => None,
+        Ok(v) if !v.is_empty() => Some(v),
+        _ => Some(cdn::DEFAULT_BASE.to_string()),
+    };
+    (cache, cdn)
+}
+
 impl Default for Options {
     fn default() -> Self {
         Options {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT),
             widget_dir: None,
+            widget_cache: None,
+            widget_cdn: None,
             color: ColorChoice::Never,
             quiet: false,
             visual: false,
@@ -112,8 +140,10 @@ struct Shared {
     /// tiny_http's private loopback address, behind the front door.
     internal: SocketAddr,
     options: Options,
-    /// The real widget's `dist/` folder, when `--widget-dir` is given.
+    /// The real widget's `dist/` folder, when one was found (`siw`).
     widget_dist: Option<PathBuf>,
+    /// Which widget is shown and where from, for people (`siw::Choice::describe`).
+    widget_note: String,
     site: RwLock<Arc<Site>>,
     events: Broadcaster,
     reports: Mutex<Vec<Report>>,
@@ -137,6 +167,11 @@ impl Preview {
     /// The real widget's `dist/` folder it serves, or `None` for the stand-in.
     pub fn real_widget(&self) -> Option<&std::path::Path> {
         self.shared.widget_dist.as_deref()
+    }
+
+    /// Which widget the preview shows and where it comes from (or why the stand-in).
+    pub fn widget_note(&self) -> &str {
+        &self.shared.widget_note
     }
 
     /// The URL of a target's sign-in page (`dir` is `<env>/<brand folder>`, as under

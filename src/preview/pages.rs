@@ -56,6 +56,7 @@ fn status_cell(errors: usize, warnings: usize, rendered: bool) -> String {
 /// so (status 400).
 pub(crate) fn index_page(
     site: &Site,
+    widget: &str,
     state: Option<&str>,
     locale: Option<&str>,
 ) -> Result<String, String> {
@@ -120,7 +121,8 @@ pub(crate) fn index_page(
     let n = site.targets.len();
     let body = format!(
         "<header class=\"sp-head\"><h1>{}</h1><p>signin-pages preview · {n} target{} · \
-         widget {:?} · pages reload on every save</p></header>\n\
+         widget {:?} · pages reload on every save</p>\
+         <p class=\"sp-widget\">Widget: {}</p></header>\n\
          <form class=\"sp-switch\" method=\"get\" action=\"/\">\
          <label>Widget state <select name=\"state\" data-autosubmit>{}</select></label> \
          <label>Locale <select name=\"locale\" data-autosubmit>{}</select></label> \
@@ -131,6 +133,7 @@ pub(crate) fn index_page(
         escape(&project.name),
         plural(n),
         project.generation,
+        escape(widget),
         options(&states, state),
         options(&locales, locale),
     );

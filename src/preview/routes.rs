@@ -141,7 +141,12 @@ impl Shared {
 
     fn index(&self, request: Request, q: Query) {
         let site = self.current();
-        match pages::index_page(&site, q.state.as_deref(), q.locale.as_deref()) {
+        match pages::index_page(
+            &site,
+            &self.widget_note,
+            q.state.as_deref(),
+            q.locale.as_deref(),
+        ) {
             Ok(html) => respond(request, 200, HTML, html),
             Err(html) => respond(request, 400, HTML, html),
         }

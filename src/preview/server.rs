@@ -14,7 +14,7 @@ use tiny_http::Response;
 
 use super::events::Broadcaster;
 use super::site::Site;
-use super::{Options, Preview, PreviewError, Shared, guard, idx, watch};
+use super::{Options, Preview, PreviewError, Shared, guard, siw, watch};
 
 /// How often the keeper makes its request (the longest a connection can wait behind
 /// tiny_http's pool).
@@ -24,12 +24,6 @@ impl Preview {
     /// Compile the project, start listening and watching. Returns once the server
     /// accepts requests.
     pub fn start(root: &Path, options: Options) -> Result<Preview, PreviewError> {
-        let widget_dist = match &options.widget_dir {
-            Some(dir) => {
-                Some(idx::widget_dist(dir).ok_or_else(|| PreviewError::WidgetDir(dir.clone()))?)
-            }
-            None => None,
-        };
         let bind_error = |e: &dyn std::fmt::Display| PreviewError::Bind {
             addr: options.addr,
             reason: e.to_string(),
@@ -49,12 +43,22 @@ impl Preview {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(1, |d| d.as_millis() as u64 % 1_000_000_000);
         let site = Site::compile(root, first);
+        let spec = site.project.as_ref().map(|p| p.widget_version.as_str());
+        let widget = siw::choose(root, &options, spec)?;
+        let widget_note = widget.describe();
+        match &widget {
+            siw::Choice::Real(_) if !options.quiet => errln!("widget: {widget_note}"),
+            siw::Choice::Real(_) => {}
+            siw::Choice::StandIn(_) => errln!("warning: showing {widget_note}"),
+        }
+        let widget_dist = widget.real().map(|r| r.dist.clone());
         let shared = Arc::new(Shared {
             root: root.to_path_buf(),
             addr,
             internal,
             options,
             widget_dist,
+            widget_note,
             site: RwLock::new(Arc::new(site)),
             events: Broadcaster::default(),
             reports: Mutex::new(Vec::new()),

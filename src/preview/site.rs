@@ -39,6 +39,8 @@ pub(crate) struct ProjectInfo {
     pub(crate) default_locale: String,
     pub(crate) locales: Vec<String>,
     pub(crate) generation: WidgetGeneration,
+    /// `[widget] version` (`7`, `^7`, `7.49.0`).
+    pub(crate) widget_version: String,
     pub(crate) csp: Option<Csp>,
     /// `static/background.*`, `static/favicon.*`, `static/logo.*` when the project has them.
     pub(crate) background: Option<String>,
@@ -168,6 +170,7 @@ impl Site {
             default_locale: config.default_locale.clone(),
             locales: config.locales.clone(),
             generation: config.widget_generation,
+            widget_version: config.widget_version.get_ref().clone(),
             csp: config.csp.clone(),
             background: find_static(root, "background"),
             favicon: find_static(root, "favicon"),

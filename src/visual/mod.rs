@@ -151,16 +151,6 @@ pub fn states() -> Vec<String> {
     preview::STATES.iter().map(|(n, _)| n.to_string()).collect()
 }
 
-/// The installed widget to use: the one named, or the project's
-/// `node_modules/@okta/okta-signin-widget` when it is there.
-fn widget_dir(root: &Path, named: Option<&Path>) -> Option<PathBuf> {
-    if let Some(dir) = named {
-        return Some(dir.to_path_buf());
-    }
-    let found = root.join("node_modules/@okta/okta-signin-widget");
-    found.is_dir().then_some(found)
-}
-
 /// Shoot `targets` × states × locales and compare (or accept). `filtered` says whether
 /// any filter narrowed the targets, states or locales (stale screenshots are looked for
 /// only when none did). `each` hears every result as it comes.
@@ -174,11 +164,15 @@ pub fn run(
     each: &mut dyn FnMut(&Shot, &Outcome),
 ) -> Result<Report, VisualError> {
     let chromium = chromium::find(options.chromium.as_deref())?;
+    // The widget `serve` shows: the one named, else node_modules, else the cache.
+    let (widget_cache, widget_cdn) = preview::widget_cache_from_env();
     let preview = Preview::start(
         root,
         preview::Options {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
-            widget_dir: widget_dir(root, options.widget_dir.as_deref()),
+            widget_dir: options.widget_dir.clone(),
+            widget_cache,
+            widget_cdn,
             color: options.color,
             quiet: true,
             visual: true,

@@ -191,6 +191,9 @@ impl Project {
             .arg("--color")
             .arg("never")
             .env_remove("NO_COLOR")
+            // No test reaches Okta's CDN or the developer's widget cache.
+            .env("SIGNIN_PAGES_WIDGET_CDN", "off")
+            .env("SIGNIN_PAGES_CACHE_DIR", self.path().join(".no-cache"))
             .current_dir(self.path())
             .output()
             .expect("run signin-pages")
