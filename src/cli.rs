@@ -368,8 +368,8 @@ pub struct TestArgs {
     /// google-chrome on PATH).
     #[arg(long, value_name = "PATH", requires = "visual")]
     pub chromium: Option<PathBuf>,
-    /// An installed @okta/okta-signin-widget to show (--visual; default: the project's
-    /// node_modules/@okta/okta-signin-widget, else the preview's stand-in).
+    /// An installed @okta/okta-signin-widget to show (--visual; default: the widget
+    /// `serve` shows: node_modules up to the repository root, else the widget cache).
     #[arg(long, value_name = "DIR", requires = "visual")]
     pub widget_dir: Option<PathBuf>,
     /// A pixel differs when one of its channels differs by more than this (0-255).
@@ -399,9 +399,10 @@ pub struct ServeArgs {
     /// Open the index page in the default browser.
     #[arg(long)]
     pub open: bool,
-    /// Serve the real Sign-In Widget from an installed @okta/okta-signin-widget (the
-    /// package folder or its dist/), driven by mock Identity Engine responses, instead of
-    /// the preview's stand-in.
+    /// Serve the real Sign-In Widget from this installed @okta/okta-signin-widget (the
+    /// package folder or its dist/), driven by mock Identity Engine responses. Default:
+    /// node_modules/@okta/okta-signin-widget up to the repository root, else the cached
+    /// (or downloaded from Okta's CDN) [widget] version, else the preview's stand-in.
     #[arg(long, value_name = "DIR")]
     pub widget_dir: Option<PathBuf>,
 }
