@@ -177,19 +177,11 @@ fn median(values: impl Iterator<Item = f64>) -> f64 {
 /// `runs` timed calls of `f`, after one untimed warm-up call.
 fn measure(runs: usize, mut f: impl FnMut()) -> Timing {
     f();
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    Timing {
-        median: times[times.len() / 2],
-        min: times[0],
-        max: times[times.len() - 1],
-    }
+    timing((0..runs).map(|_| {
+        let start = Instant::now();
+        f();
+        start.elapsed()
+    }))
 }
 
 /// The median, in milliseconds.

@@ -165,6 +165,12 @@ pub fn skip_string(b: &[u8], at: usize) -> usize {
 
 /// The offset after the `}` that closes a template substitution whose code starts at `from`.
 fn skip_substitution(b: &[u8], from: usize) -> usize {
+    brace_close(b, from).unwrap_or(b.len())
+}
+
+/// The offset after the `}` that closes the braces open at `from` (literals skipped), if
+/// any does.
+fn brace_close(b: &[u8], from: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut j = from;
     while j < b.len() {
@@ -174,13 +180,13 @@ fn skip_substitution(b: &[u8], from: usize) -> usize {
                 continue;
             }
             b'{' => depth += 1,
-            b'}' if depth == 0 => return j + 1,
+            b'}' if depth == 0 => return Some(j + 1),
             b'}' => depth -= 1,
             _ => {}
         }
         j += 1;
     }
-    b.len()
+    None
 }
 
 pub fn skip_ws(b: &[u8], mut i: usize) -> usize {
@@ -414,27 +420,7 @@ pub fn matching_paren(code: &str, open: usize) -> Option<usize> {
 
 /// The offset just after the `}` matching the `{` at `open`.
 pub fn matching_brace(code: &str, open: usize) -> Option<usize> {
-    let b = code.as_bytes();
-    let mut depth = 0usize;
-    let mut i = open;
-    while i < b.len() {
-        match b[i] {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            b'"' | b'\'' | b'`' => {
-                i = skip_string(b, i);
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    None
+    brace_close(code.as_bytes(), open + 1)
 }
 
 #[cfg(test)]
