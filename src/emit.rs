@@ -424,8 +424,10 @@ pub fn compare_snapshots(root: &Path, outputs: &[TargetOutput]) -> Vec<SnapshotC
     let mut existing = Vec::new();
     collect_files(&root.join("snapshots"), "snapshots", &mut existing);
     for rel in existing {
-        // `test --visual`'s screenshots (`snapshots/visual/…/*.png`) are its own to judge.
-        let screenshot = rel.starts_with("snapshots/visual/") && rel.ends_with(".png");
+        // `test --visual`'s screenshots (`snapshots/visual/…/*.png`) and the name of the
+        // browser that took them are its own to judge.
+        let screenshot = (rel.starts_with("snapshots/visual/") && rel.ends_with(".png"))
+            || rel == "snapshots/visual/browser.txt";
         if !expected.contains(&rel) && !screenshot {
             changes.push(SnapshotChange::Stale { path: rel });
         }

@@ -25,11 +25,17 @@ fn chromium(test: &str) -> Option<PathBuf> {
     }
 }
 
-/// The files below `snapshots/visual/` of `p`, sorted.
+/// Chromium's executable, as `test --visual` finds it.
+fn chromium_path() -> PathBuf {
+    chromium::find(None).expect("the test checked that Chromium is there")
+}
+
+/// The screenshots below `snapshots/visual/` of `p`, sorted (not `browser.txt`).
 fn shots(p: &Project) -> Vec<String> {
     tree(&p.path().join("snapshots/visual"))
         .into_iter()
         .map(|(name, _)| name)
+        .filter(|name| name != "browser.txt")
         .collect()
 }
 
@@ -84,6 +90,18 @@ fn new_accept_match_then_a_moved_template_fails_with_a_diff_image() {
         shots(&p),
         ["prod/Example/identify.fr.png", "prod/Example/kmsi.fr.png"]
     );
+    // It names the browser that took them (the version Chromium itself reports).
+    let browser = p.read("snapshots/visual/browser.txt");
+    let version = std::process::Command::new(chromium_path())
+        .arg("--version")
+        .output()
+        .unwrap();
+    let number = String::from_utf8_lossy(&version.stdout)
+        .split_whitespace()
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(browser, format!("Chromium {number}\n"));
     let out = visual(&[]);
     assert_eq!(code(&out), 0, "{}", all(&out));
     assert!(
@@ -111,6 +129,23 @@ fn new_accept_match_then_a_moved_template_fails_with_a_diff_image() {
         "{}",
         all(&out)
     );
+    assert!(
+        !stderr(&out).contains("note: the accepted screenshots were taken with"),
+        "same browser, no note: {}",
+        stderr(&out)
+    );
+    // Accepted by another browser: the failure says so, since an update moves pixels.
+    p.write("snapshots/visual/browser.txt", "Chromium 1.2.3\n");
+    let out = visual(&[]);
+    assert_eq!(code(&out), 1, "{}", all(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "note: the accepted screenshots were taken with Chromium 1.2.3, this run with {}",
+            browser.trim()
+        )),
+        "{}",
+        stderr(&out)
+    );
     let drawn = decode(&std::fs::read(p.path().join(diff)).unwrap()).expect("a PNG");
     assert!(
         drawn.rgba.chunks(4).any(|px| px == [255, 0, 0, 255]),
@@ -118,8 +153,10 @@ fn new_accept_match_then_a_moved_template_fails_with_a_diff_image() {
     );
     assert!(p.exists("snapshots/visual/prod/Example/identify.fr.new.png"));
 
-    // Accepting the change removes what the failed run left beside the screenshots.
+    // Accepting the change removes what the failed run left beside the screenshots, and
+    // names this browser again.
     assert_eq!(code(&visual(&["--accept"])), 0);
+    assert_eq!(p.read("snapshots/visual/browser.txt"), browser);
     assert_eq!(
         shots(&p),
         ["prod/Example/identify.fr.png", "prod/Example/kmsi.fr.png"]
@@ -214,11 +251,13 @@ fn text_snapshots_leave_screenshots_alone() {
         rgba: vec![1, 2, 3, 255],
     });
     p.write("snapshots/visual/prod/Example/identify.en.png", &png);
+    p.write("snapshots/visual/browser.txt", "Chromium 1.2.3\n");
     let out = p.run(&["test"]);
     assert_eq!(code(&out), 0, "{}", all(&out));
     let out = p.run(&["test", "--accept"]);
     assert_eq!(code(&out), 0, "{}", all(&out));
     assert!(p.exists("snapshots/visual/prod/Example/identify.en.png"));
+    assert!(p.exists("snapshots/visual/browser.txt"));
 }
 
 #[test]

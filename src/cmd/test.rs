@@ -188,6 +188,16 @@ fn visual(g: &GlobalArgs, a: &TestArgs) -> Outcome {
         );
         Outcome::Success
     } else {
+        if let Some(accepted) = report
+            .accepted_browser
+            .as_deref()
+            .filter(|b| *b != report.browser)
+        {
+            errln!(
+                "note: the accepted screenshots were taken with {accepted}, this run with {}: a browser update can move anti-aliasing and text; look at the diff images, and accept on the machine that compares",
+                report.browser
+            );
+        }
         status(
             g,
             &format!(

@@ -259,6 +259,15 @@ impl Browser {
         Ok(())
     }
 
+    /// The browser's name and version, as `Chromium 156.0.8078.108` (from `Browser.getVersion`;
+    /// the headless shell names itself `HeadlessChrome/…`).
+    pub fn version(&mut self) -> Result<String, BrowserError> {
+        let v = self.call_browser("Browser.getVersion", json!({}))?;
+        let product = v["product"].as_str().unwrap_or_default();
+        let number = product.rsplit('/').next().unwrap_or_default();
+        Ok(format!("Chromium {number}"))
+    }
+
     /// Load `url`, wait until it has settled, and return a PNG of the viewport.
     pub fn screenshot(&mut self, url: &str) -> Result<Vec<u8>, BrowserError> {
         self.pending.clear();

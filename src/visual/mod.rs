@@ -32,6 +32,11 @@ use crate::write::{self, Durability, WriteError};
 /// Where the screenshots live, below the project.
 pub const DIR: &str = "snapshots/visual";
 
+/// The browser that took the accepted screenshots (`Chromium 156.0.8078.108`), written
+/// by `--accept`: a comparison across browser versions says so, since an update can
+/// move anti-aliasing and text by more than the tolerance.
+pub const BROWSER_FILE: &str = "snapshots/visual/browser.txt";
+
 /// What to shoot and how to compare.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -111,6 +116,10 @@ pub struct Report {
     pub stale: Vec<String>,
     /// Time spent in the browser (start, pages, screenshots).
     pub took: Duration,
+    /// The browser that took these screenshots (`Chromium 156.0.8078.108`).
+    pub browser: String,
+    /// The browser [`BROWSER_FILE`] names (before this run), when there is one.
+    pub accepted_browser: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +194,11 @@ pub fn run(
     write::refuse_links(root, &root.join(DIR))?;
     let started = Instant::now();
     let mut browser = chromium::Browser::start(&chromium)?;
+    let version = browser.version()?;
+    let accepted_browser = std::fs::read_to_string(root.join(BROWSER_FILE))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
     let mut results = Vec::new();
     for t in targets {
         for state in states {
@@ -204,6 +218,16 @@ pub fn run(
     drop(browser);
     let took = started.elapsed();
     preview.shutdown();
+    let accepted_any = results
+        .iter()
+        .any(|(_, o)| matches!(o, Outcome::Accepted { .. }));
+    if options.accept && (accepted_any || accepted_browser.as_deref() != Some(version.as_str())) {
+        write::atomic(
+            root,
+            &root.join(BROWSER_FILE),
+            format!("{version}\n").as_bytes(),
+        )?;
+    }
     let stale = if filtered {
         Vec::new()
     } else {
@@ -226,6 +250,8 @@ pub fn run(
         results,
         stale,
         took,
+        browser: version,
+        accepted_browser,
     })
 }
 
