@@ -349,3 +349,64 @@ fn the_tolerance_counts_pixels_beyond_the_channel_threshold() {
     // What encode writes, decode reads back.
     assert_eq!(decode(&encode(&b)).unwrap(), b);
 }
+
+/// A widget that draws a spinner, then (after a pause longer than the quiet time the
+/// screenshot waits for, with no request under way, as the real one does while its code
+/// and answers arrive) a red form, and says so with `afterRender`. The screenshot must be
+/// of the form: a page that makes a widget is settled only once it has drawn a view.
+#[test]
+fn a_screenshot_waits_for_the_widget_to_draw_a_view() {
+    let Some(_) = chromium("a_screenshot_waits_for_the_widget_to_draw_a_view") else {
+        return;
+    };
+    let widget = tempfile::tempdir().unwrap();
+    let dist = widget.path().join("dist");
+    std::fs::create_dir_all(dist.join("js")).unwrap();
+    std::fs::create_dir_all(dist.join("css")).unwrap();
+    std::fs::write(dist.join("css/okta-sign-in.min.css"), "").unwrap();
+    std::fs::write(
+        dist.join("js/okta-sign-in.min.js"),
+        r#"(function () {
+  function Slow() { this.handlers = {}; }
+  Slow.prototype.on = function (name, fn) { this.handlers[name] = fn; };
+  Slow.prototype.renderEl = function (options) {
+    var self = this, el = document.querySelector(options.el);
+    el.textContent = 'loading';
+    setTimeout(function () {
+      var form = document.createElement('div');
+      form.className = 'slow-form';
+      form.style.cssText = 'position:fixed;left:0;top:0;width:1280px;height:800px;background:#ff0000;z-index:99';
+      document.body.appendChild(form);
+      if (self.handlers.afterRender) self.handlers.afterRender({ controller: 'primary-auth' });
+    }, 1500);
+  };
+  window.OktaSignIn = Slow;
+})();"#,
+    )
+    .unwrap();
+    let p = Project::starter();
+    let out = p.run(&[
+        "test",
+        "--visual",
+        "--accept",
+        "--state",
+        "identify",
+        "--locale",
+        "en",
+        "--widget-dir",
+        widget.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    let png = std::fs::read(
+        p.path()
+            .join("snapshots/visual/prod/Example/identify.en.png"),
+    )
+    .unwrap();
+    let image = decode(&png).expect("a PNG");
+    let centre = ((400 * image.width + 640) * 4) as usize;
+    assert_eq!(
+        &image.rgba[centre..centre + 4],
+        [255, 0, 0, 255],
+        "the screenshot shows the drawn form, not the spinner before it"
+    );
+}

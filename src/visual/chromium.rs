@@ -302,6 +302,7 @@ impl Browser {
             if self.load_fired && self.pending.is_empty() {
                 let quiet = self.evaluate(
                     "document.readyState === 'complete' && document.fonts.status === 'loaded' \
+                     && (!window.__signinVisualWidget || window.__signinVisualDrawn) \
                      ? performance.now() - (window.__signinVisualLastChange || 0) : -1",
                     false,
                 )?;
@@ -314,6 +315,13 @@ impl Browser {
                     "the load event never came".to_string()
                 } else if !self.pending.is_empty() {
                     format!("{} request(s) never finished", self.pending.len())
+                } else if self.evaluate(
+                    "!!window.__signinVisualWidget && !window.__signinVisualDrawn",
+                    false,
+                )? == Value::Bool(true)
+                {
+                    "the Sign-In Widget never drew a view (no afterRender or afterError)"
+                        .to_string()
                 } else {
                     "the page kept changing".to_string()
                 };
@@ -488,6 +496,32 @@ fn page_script() -> String {
   FixedDate.UTC = Real.UTC;
   window.Date = FixedDate;
   window.__signinVisualLastChange = performance.now();
+  // The Sign-In Widget draws a spinner, then waits for its answers (and, under load, for
+  // its own code) before it draws a form: a quiet DOM alone can be that spinner. A page
+  // that makes a widget is settled only once it has drawn a view (`afterRender`) or an
+  // error (`afterError`).
+  var Widget;
+  Object.defineProperty(window, 'OktaSignIn', {{
+    configurable: true,
+    get: function () {{ return Widget; }},
+    set: function (Real) {{
+      Widget = typeof Real !== 'function' ? Real : new Proxy(Real, {{
+        construct: function (target, args, newTarget) {{
+          var w = Reflect.construct(target, args, newTarget);
+          if (w && typeof w.on === 'function') {{
+            window.__signinVisualWidget = true;
+            var drawn = function () {{
+              window.__signinVisualDrawn = true;
+              window.__signinVisualLastChange = performance.now();
+            }};
+            w.on('afterRender', drawn);
+            w.on('afterError', drawn);
+          }}
+          return w;
+        }}
+      }});
+    }}
+  }});
   new MutationObserver(function () {{ window.__signinVisualLastChange = performance.now(); }})
     .observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});
 }})();"#
