@@ -33,8 +33,10 @@ const NAMES: &[&str] = &[
 const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a page may take to settle (load, fonts, network, DOM) before we give up.
 const SETTLE_TIMEOUT: Duration = Duration::from_secs(30);
-/// How long the DOM must stay unchanged, with no request under way, to count as rendered.
-const QUIET: Duration = Duration::from_millis(250);
+/// How long the DOM must stay unchanged, and the network idle, to count as rendered: the
+/// widget works on an answer (parse, render) for up to 250 ms on a busy 2-core machine
+/// before the DOM shows it (measured on its Okta Verify push view, which polls at once).
+const QUIET: Duration = Duration::from_millis(400);
 /// How often the page is asked whether it settled.
 const POLL: Duration = Duration::from_millis(40);
 
@@ -117,6 +119,8 @@ pub struct Browser {
     /// Requests of the current page still under way.
     pending: HashSet<String>,
     load_fired: bool,
+    /// When the last request of the current page ended.
+    last_response: Instant,
     profile: PathBuf,
 }
 
@@ -220,6 +224,7 @@ impl Browser {
             session: String::new(),
             pending: HashSet::new(),
             load_fired: false,
+            last_response: Instant::now(),
             profile,
         };
         browser.open_tab().map_err(|e| match e {
@@ -272,6 +277,7 @@ impl Browser {
     pub fn screenshot(&mut self, url: &str) -> Result<Vec<u8>, BrowserError> {
         self.pending.clear();
         self.load_fired = false;
+        self.last_response = Instant::now();
         let nav = self.call("Page.navigate", json!({ "url": url }))?;
         if let Some(e) = nav["errorText"].as_str().filter(|e| !e.is_empty()) {
             return Err(BrowserError::Refused {
@@ -306,7 +312,8 @@ impl Browser {
                      ? performance.now() - (window.__signinVisualLastChange || 0) : -1",
                     false,
                 )?;
-                if quiet.as_f64().unwrap_or(-1.0) >= QUIET.as_millis() as f64 {
+                let idle = self.last_response.elapsed().as_millis() as f64;
+                if quiet.as_f64().unwrap_or(-1.0).min(idle) >= QUIET.as_millis() as f64 {
                     break;
                 }
             }
@@ -374,6 +381,7 @@ impl Browser {
             }
             "Network.loadingFinished" | "Network.loadingFailed" => {
                 self.pending.remove(&id());
+                self.last_response = Instant::now();
             }
             _ => {}
         }
