@@ -1300,3 +1300,36 @@ fn a_failed_or_cut_download_leaves_no_half_cache_and_the_stand_in_says_what_to_d
     assert!(err.contains("is refused: only https"), "{err}");
     assert_eq!(cache_listing(cache.path()), Vec::<String>::new());
 }
+
+/// Issue 13: a reload must not fetch and compile the widget's 4 MB again. Its files (and
+/// the project's `static/` files) carry an ETag from their size and modification time
+/// and are revalidated each time (`no-cache`): an unchanged file is a 304 without a body,
+/// a changed one (a reinstall, a save) a 200 with a new tag.
+#[test]
+fn the_widget_s_files_are_revalidated_not_fetched_again() {
+    let p = Project::starter();
+    let widget = fake_widget();
+    let s = Serve::start_with(&p, &["--widget-dir", widget.path().to_str().unwrap()]);
+    let url = format!("http://{}/__preview/siw/js/okta-sign-in.min.js", s.addr);
+    let first = http::request("GET", &url, &[], None).unwrap();
+    assert_eq!(first.status, 200);
+    assert_eq!(first.header("Cache-Control"), Some("no-cache"));
+    let tag = first.header("ETag").expect("an ETag").to_string();
+    let again = http::request("GET", &url, &[("If-None-Match", &tag)], None).unwrap();
+    assert_eq!(again.status, 304, "{}", again.body);
+    assert!(again.body.is_empty());
+    let other = http::request("GET", &url, &[("If-None-Match", "\"other\"")], None).unwrap();
+    assert_eq!(other.status, 200);
+    assert_eq!(other.body, "/* widget */");
+
+    // A reinstall changes the file: a new tag, the new contents.
+    std::fs::write(
+        widget.path().join("dist/js/okta-sign-in.min.js"),
+        "/* widget 2 */",
+    )
+    .unwrap();
+    let changed = http::request("GET", &url, &[("If-None-Match", &tag)], None).unwrap();
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.body, "/* widget 2 */");
+    assert_ne!(changed.header("ETag"), Some(tag.as_str()));
+}
