@@ -273,8 +273,16 @@ impl Browser {
         Ok(format!("Chromium {number}"))
     }
 
-    /// Load `url`, wait until it has settled, and return a PNG of the viewport.
-    pub fn screenshot(&mut self, url: &str) -> Result<Vec<u8>, BrowserError> {
+    /// Load `url` and wait until it has settled: loaded, fonts ready, a widget it makes
+    /// has drawn a view, and the DOM and network quiet for [`QUIET`].
+    pub fn open(&mut self, url: &str) -> Result<(), BrowserError> {
+        self.navigate(url)?;
+        self.settle(url)
+    }
+
+    /// Start loading `url` and return (a live page's event stream never ends: wait for
+    /// what it shows with [`Browser::wait_for`]).
+    pub fn navigate(&mut self, url: &str) -> Result<(), BrowserError> {
         self.pending.clear();
         self.load_fired = false;
         self.last_response = Instant::now();
@@ -285,7 +293,26 @@ impl Browser {
                 message: e.to_string(),
             });
         }
-        self.settle(url)?;
+        Ok(())
+    }
+
+    /// Ask the page every few milliseconds whether `expression` is true, until it is
+    /// (`true`) or `timeout` has passed (`false`). The page may reload meanwhile.
+    pub fn wait_for(&mut self, expression: &str, timeout: Duration) -> Result<bool, BrowserError> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            // Between a reload's unload and the new document, evaluation can fail: ask again.
+            if let Ok(Value::Bool(true)) = self.evaluate(expression, false) {
+                return Ok(true);
+            }
+            self.drain(Duration::from_millis(5))?;
+        }
+        Ok(false)
+    }
+
+    /// Load `url`, wait until it has settled, and return a PNG of the viewport.
+    pub fn screenshot(&mut self, url: &str) -> Result<Vec<u8>, BrowserError> {
+        self.open(url)?;
         let shot = self.call(
             "Page.captureScreenshot",
             json!({ "format": "png", "captureBeyondViewport": false, "fromSurface": true }),
