@@ -19,7 +19,7 @@ widget="${SIGNIN_WIDGET_DIR:-$PWD/tests/browser/node_modules/@okta/okta-signin-w
 args=(test --visual --color never --project examples/acme --widget-dir "$widget")
 
 accepted="$(cat examples/acme/snapshots/visual/browser.txt 2>/dev/null || true)"
-now="Chromium $(chromium --version | grep -oE '[0-9]+(\.[0-9]+)+' | head -1)"
+now="Chromium $(chromium --version 2>/dev/null | grep -oE '[0-9]+(\.[0-9]+)+' | head -1)"
 if [ "$accepted" = "$now" ]; then
   "$bin" "${args[@]}"
 else
