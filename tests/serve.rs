@@ -728,6 +728,112 @@ fn the_mock_identity_engine_answers_every_state_and_moves_on() {
     assert_eq!(state(&v), "preview~email");
 }
 
+/// Issue 13: "Sign up" and "Unlock account?" are features an org switches on
+/// (self-service registration, self-service unlock); the project's `[preview]`
+/// settings say whether the mock org has them. Off by default, as in a new org; on, every
+/// answer that asks who the visitor is (identify, error) offers the remediation the
+/// widget draws the link from, following it reaches the register / unlock-account
+/// state, and a save switches them without a restart. A bad value or an unknown key
+/// is shown with the file and line.
+#[test]
+fn sign_up_and_unlock_links_are_offered_only_when_the_project_switches_them_on() {
+    use serde_json::{Value, json};
+    let p = Project::starter();
+    let widget = fake_widget();
+    let s = Serve::start_with(&p, &["--widget-dir", widget.path().to_str().unwrap()]);
+    let mut events = s.events();
+    let origin = format!("http://{}", s.addr);
+    let post = |href: &str, body: Value| {
+        let path = href.strip_prefix(&origin).unwrap_or(href);
+        let r = http(s.addr, "POST", path, body.to_string().as_bytes());
+        assert_eq!(r.status, 200, "{path} {body}: {}", r.body);
+        r.json()
+    };
+    let introspect = |state: &str| {
+        post(
+            "/idp/idx/introspect",
+            json!({ "stateToken": format!("preview~{state}") }),
+        )
+    };
+    let names = |v: &Value| -> Vec<String> {
+        v["remediation"]["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let good = p.read("signin-pages.toml");
+    let with = |preview: &str| format!("{good}\n[preview]\n{preview}");
+
+    for state in ["identify", "error"] {
+        assert_eq!(names(&introspect(state)), ["identify"], "{state}");
+    }
+
+    p.write(
+        "signin-pages.toml",
+        with("registration = true\nunlock = true\n"),
+    );
+    assert!(events.next("reload", RELOAD).is_some());
+    for state in ["identify", "error"] {
+        let v = introspect(state);
+        assert_eq!(
+            names(&v),
+            ["identify", "select-enroll-profile", "unlock-account"],
+            "{state}"
+        );
+        for (name, to) in [
+            ("select-enroll-profile", "preview~register"),
+            ("unlock-account", "preview~unlock-account"),
+        ] {
+            let f = v["remediation"]["value"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == name)
+                .unwrap()
+                .clone();
+            let href = f["href"].as_str().unwrap();
+            assert!(href.starts_with(&format!("{origin}/idp/idx/")), "{href}");
+            assert_eq!(f["value"][0]["name"], "stateHandle", "{f}");
+            assert_eq!(f["value"][0]["value"], format!("preview~{state}"), "{f}");
+            let next = post(href, json!({ "stateHandle": format!("preview~{state}") }));
+            assert_eq!(next["stateHandle"], to, "{state} {name}: {next}");
+        }
+    }
+    // Answers that do not ask who the visitor is stay as they were.
+    assert!(
+        !names(&introspect("password"))
+            .iter()
+            .any(|n| n == "select-enroll-profile" || n == "unlock-account")
+    );
+
+    p.write("signin-pages.toml", with("unlock = true\n"));
+    assert!(events.next("reload", RELOAD).is_some());
+    assert_eq!(
+        names(&introspect("identify")),
+        ["identify", "unlock-account"]
+    );
+
+    // The line of the `[preview]` key, in the file as written.
+    let line = good.lines().count() + 3;
+    for (bad, said) in [
+        ("registration = \"yes\"\n", "expected a boolean"),
+        ("unlokc = true\n", "unknown field `unlokc`"),
+    ] {
+        p.write("signin-pages.toml", with(bad));
+        assert!(events.next("reload", RELOAD).is_some());
+        let r = s.get(PAGE);
+        assert_eq!(r.status, 500, "{bad}");
+        assert!(r.body.contains(said), "{said} not in {}", r.body);
+        assert!(
+            r.body.contains(&format!("signin-pages.toml:{line}:")),
+            "line {line} not in {}",
+            r.body
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn links_leading_out_of_the_project_or_the_widget_folder_are_not_served() {
