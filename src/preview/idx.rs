@@ -84,10 +84,13 @@ const CHALLENGES: &[(&str, &str)] = &[
     ("security_question", "security-question"),
 ];
 
+/// Whether an org with these settings has a feature on.
+type Switch = fn(&PreviewSettings) -> bool;
+
 /// The remediations an answer offers beside its `identify` form when the org has the
 /// feature on (the `@name` piece of `idx/shared.json`, and the `[preview]` setting), as
 /// Okta's Identity Engine adds them to every answer that asks who the visitor is.
-const OFFERS: &[(&str, fn(&PreviewSettings) -> bool)] = &[
+const OFFERS: &[(&str, Switch)] = &[
     ("select-enroll-profile", |s| s.registration),
     ("unlock-account", |s| s.unlock),
 ];
