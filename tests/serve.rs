@@ -1406,3 +1406,193 @@ fn a_failed_or_cut_download_leaves_no_half_cache_and_the_stand_in_says_what_to_d
     assert!(err.contains("is refused: only https"), "{err}");
     assert_eq!(cache_listing(cache.path()), Vec::<String>::new());
 }
+
+/// The files a loopback CDN serves for `version`: the script, and a Gen2 stylesheet
+/// naming `css` (the rest of its text), plus `more` (paths below the version).
+fn cdn_files(version: &str, css: &str, more: &[(&str, &str)]) -> Vec<(String, String)> {
+    let at = |p: &str| format!("/okta-signin-widget/{version}/{p}");
+    let mut files = vec![
+        (at("js/okta-sign-in.min.js"), "/* js */".to_string()),
+        (at("css/okta-sign-in.min.css"), css.to_string()),
+    ];
+    files.extend(more.iter().map(|(p, body)| (at(p), body.to_string())));
+    files
+}
+
+/// Issue 13: Gen2's stylesheet names its icons and fonts by relative `url(…)`; the cache
+/// fetches them with the rest, so that the cached widget looks as Okta's does. Only
+/// relative references inside the version's folder are fetched: never `data:`, absolute,
+/// protocol-relative or foreign URLs, nor a `..` leading out of the version; a query or
+/// fragment is dropped; an image the CDN lacks is left out, as Okta's page lacks it.
+#[test]
+fn the_cache_holds_the_images_and_fonts_the_widget_s_stylesheet_names() {
+    let p = Project::starter();
+    let version = starter_widget_version(&p);
+    let css = "a{background:url(../img/icons/login/okta.png)}\
+        @font-face{src:url(\"../font/okticon.eot?#iefix\") format('eot'),url('../font/okticon.woff')}\
+        b{background:url(data:image/png;base64,AAAA) url(https://evil.example/x.png)}\
+        c{background:url(//evil.example/y.png) url(/okta-signin-widget/abs.png)}\
+        d{background:url(../../escape.png) url(../img/../../../escape2.png) url(%2e%2e/x.png)}\
+        e{background:url(../img/missing.png) url(#default#VML)}";
+    let files = cdn_files(
+        &version,
+        css,
+        &[
+            ("img/icons/login/okta.png", "PNG okta"),
+            ("font/okticon.eot", "EOT"),
+            ("font/okticon.woff", "WOFF"),
+        ],
+    );
+    let mut files = files;
+    // What a `..` escape or an absolute path would reach: there, and never asked for.
+    for p in [
+        "/okta-signin-widget/escape.png",
+        "/okta-signin-widget/abs.png",
+    ] {
+        files.push((p.to_string(), "OUTSIDE".to_string()));
+    }
+    let cdn = Cdn::start(files, None);
+    let cache = tempfile::tempdir().unwrap();
+    let env = [
+        ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("SIGNIN_PAGES_WIDGET_CDN", &cdn.base()),
+    ];
+    let s = Serve::start_in(p.path(), &[], &env);
+    assert_eq!(widget_script(&s).1, "/* js */");
+    assert_eq!(
+        s.get("/__preview/siw/img/icons/login/okta.png").body,
+        "PNG okta"
+    );
+    // As the browser asks for it, query and all.
+    assert_eq!(s.get("/__preview/siw/font/okticon.eot?#iefix").body, "EOT");
+    assert_eq!(s.get("/__preview/siw/font/okticon.woff").body, "WOFF");
+    drop(s);
+
+    let mut listing: Vec<String> = cache_listing(cache.path())
+        .into_iter()
+        .filter(|f| !f.contains("/.complete"))
+        .collect();
+    listing.sort();
+    let want: Vec<String> = [
+        "css/okta-sign-in.min.css",
+        "font/okticon.eot",
+        "font/okticon.woff",
+        "img/icons/login/okta.png",
+        "js/okta-sign-in.min.js",
+    ]
+    .iter()
+    .map(|f| format!("widget/{version}/{f}"))
+    .collect();
+    assert_eq!(listing, want);
+    let heads = cdn.heads.lock().unwrap().join("\n");
+    for never in [
+        "escape", "abs.png", "evil", "data:", "%2e", "VML", "x.png", "y.png",
+    ] {
+        assert!(!heads.contains(never), "{never} asked for: {heads}");
+    }
+    assert!(heads.contains("img/missing.png"), "{heads}");
+}
+
+/// Issue 13: the stylesheet's images and fonts are part of the version: one cut short,
+/// or more of them than the cap, leaves no cache at all (the stand-in says why), as a
+/// failed script does.
+#[test]
+fn a_failed_image_or_too_many_leave_no_half_cache() {
+    let p = Project::starter();
+    let version = starter_widget_version(&p);
+    let cache = tempfile::tempdir().unwrap();
+    let image = format!("/okta-signin-widget/{version}/img/a.png");
+    let many: String = (0..=512)
+        .map(|i| format!("i{i}{{background:url(../img/{i}.png)}}"))
+        .collect();
+    let cases: Vec<(Cdn, &str)> = vec![
+        (
+            Cdn::start(
+                cdn_files(
+                    &version,
+                    "a{background:url(../img/a.png)}",
+                    &[("img/a.png", "PNG")],
+                ),
+                Some(image.clone()),
+            ),
+            &image,
+        ),
+        (
+            Cdn::start(cdn_files(&version, &many, &[]), None),
+            "at most 512 are fetched",
+        ),
+    ];
+    for (cdn, said) in &cases {
+        let env = [
+            ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+            ("SIGNIN_PAGES_WIDGET_CDN", &cdn.base()),
+        ];
+        let s = Serve::start_in(p.path(), &[], &env);
+        assert!(widget_script(&s).0.starts_with("/__preview/widget.js"));
+        let err = s.stop();
+        assert!(
+            err.contains("warning: showing the preview's stand-in widget"),
+            "{err}"
+        );
+        assert!(err.contains(said), "{said} not in {err}");
+        assert_eq!(cache_listing(cache.path()), Vec::<String>::new());
+    }
+    // The cap is checked before any image is asked for.
+    let heads = cases[1].0.heads.lock().unwrap().join("\n");
+    assert!(!heads.contains("/img/"), "{heads}");
+}
+
+/// Issue 13: a version cached before the cache held the stylesheet's images (no
+/// completeness marker) is downloaded again and replaced when the CDN can be reached, and
+/// served as it is when it cannot.
+#[test]
+fn a_version_cached_without_its_images_is_filled_again() {
+    let p = Project::starter();
+    let version = starter_widget_version(&p);
+    let cache = tempfile::tempdir().unwrap();
+    let older = cache.path().join("widget").join(&version);
+    std::fs::create_dir_all(older.join("js")).unwrap();
+    std::fs::create_dir_all(older.join("css")).unwrap();
+    std::fs::write(older.join("js/okta-sign-in.min.js"), "/* older */").unwrap();
+    std::fs::write(
+        older.join("css/okta-sign-in.min.css"),
+        "a{background:url(../img/a.png)}",
+    )
+    .unwrap();
+
+    let off = [
+        ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("SIGNIN_PAGES_WIDGET_CDN", "off"),
+    ];
+    let s = Serve::start_in(p.path(), &[], &off);
+    assert_eq!(widget_script(&s).1, "/* older */");
+    drop(s);
+
+    let cdn = Cdn::start(
+        cdn_files(
+            &version,
+            "a{background:url(../img/a.png)}",
+            &[("img/a.png", "PNG")],
+        ),
+        None,
+    );
+    let env = [
+        ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("SIGNIN_PAGES_WIDGET_CDN", &cdn.base()),
+    ];
+    let s = Serve::start_in(p.path(), &[], &env);
+    assert_eq!(widget_script(&s).1, "/* js */");
+    assert_eq!(s.get("/__preview/siw/img/a.png").body, "PNG");
+    drop(s);
+    // Nothing of the older copy, nor of the move, is left beside it.
+    let listing = cache_listing(cache.path());
+    assert!(
+        listing
+            .iter()
+            .all(|f| f.starts_with(&format!("widget/{version}/"))),
+        "{listing:?}"
+    );
+    // Complete now: served from the cache without the CDN.
+    let s = Serve::start_in(p.path(), &[], &off);
+    assert_eq!(s.get("/__preview/siw/img/a.png").body, "PNG");
+}
