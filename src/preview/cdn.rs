@@ -45,8 +45,8 @@ const COMPLETE: &str = ".complete-2";
 
 /// The most images and fonts the stylesheets may make the cache fetch (Gen2 7.49 names
 /// about 170, some 1.4 MB), and their bytes in all.
-pub(super) const MAX_ASSETS: usize = 512;
-pub(super) const MAX_ASSETS_BYTES: u64 = 32 * 1024 * 1024;
+const MAX_ASSETS: usize = 512;
+const MAX_ASSETS_BYTES: u64 = 32 * 1024 * 1024;
 /// The largest one image or font.
 const MAX_ASSET: u64 = 4 * 1024 * 1024;
 
@@ -215,7 +215,7 @@ fn fetch_into(
 /// against the stylesheet's folder, and only those that stay inside the version's folder
 /// and are written with plain characters (no `%` escapes, no `\`, no hidden segment).
 /// Anything else is left out, never fetched.
-pub(super) fn css_references(css: &str, css_path: &str) -> Vec<String> {
+fn css_references(css: &str, css_path: &str) -> Vec<String> {
     let mut found = Vec::new();
     let lower = css.to_ascii_lowercase();
     let mut at = 0;
