@@ -728,6 +728,112 @@ fn the_mock_identity_engine_answers_every_state_and_moves_on() {
     assert_eq!(state(&v), "preview~email");
 }
 
+/// Issue 13: "Sign up" and "Unlock account?" are features an org switches on
+/// (self-service registration, self-service unlock); the project's `[preview]`
+/// settings say whether the mock org has them. Off by default, as in a new org; on, every
+/// answer that asks who the visitor is (identify, error) offers the remediation the
+/// widget draws the link from, following it reaches the register / unlock-account
+/// state, and a save switches them without a restart. A bad value or an unknown key
+/// is shown with the file and line.
+#[test]
+fn sign_up_and_unlock_links_are_offered_only_when_the_project_switches_them_on() {
+    use serde_json::{Value, json};
+    let p = Project::starter();
+    let widget = fake_widget();
+    let s = Serve::start_with(&p, &["--widget-dir", widget.path().to_str().unwrap()]);
+    let mut events = s.events();
+    let origin = format!("http://{}", s.addr);
+    let post = |href: &str, body: Value| {
+        let path = href.strip_prefix(&origin).unwrap_or(href);
+        let r = http(s.addr, "POST", path, body.to_string().as_bytes());
+        assert_eq!(r.status, 200, "{path} {body}: {}", r.body);
+        r.json()
+    };
+    let introspect = |state: &str| {
+        post(
+            "/idp/idx/introspect",
+            json!({ "stateToken": format!("preview~{state}") }),
+        )
+    };
+    let names = |v: &Value| -> Vec<String> {
+        v["remediation"]["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let good = p.read("signin-pages.toml");
+    let with = |preview: &str| format!("{good}\n[preview]\n{preview}");
+
+    for state in ["identify", "error"] {
+        assert_eq!(names(&introspect(state)), ["identify"], "{state}");
+    }
+
+    p.write(
+        "signin-pages.toml",
+        with("registration = true\nunlock = true\n"),
+    );
+    assert!(events.next("reload", RELOAD).is_some());
+    for state in ["identify", "error"] {
+        let v = introspect(state);
+        assert_eq!(
+            names(&v),
+            ["identify", "select-enroll-profile", "unlock-account"],
+            "{state}"
+        );
+        for (name, to) in [
+            ("select-enroll-profile", "preview~register"),
+            ("unlock-account", "preview~unlock-account"),
+        ] {
+            let f = v["remediation"]["value"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == name)
+                .unwrap()
+                .clone();
+            let href = f["href"].as_str().unwrap();
+            assert!(href.starts_with(&format!("{origin}/idp/idx/")), "{href}");
+            assert_eq!(f["value"][0]["name"], "stateHandle", "{f}");
+            assert_eq!(f["value"][0]["value"], format!("preview~{state}"), "{f}");
+            let next = post(href, json!({ "stateHandle": format!("preview~{state}") }));
+            assert_eq!(next["stateHandle"], to, "{state} {name}: {next}");
+        }
+    }
+    // Answers that do not ask who the visitor is stay as they were.
+    assert!(
+        !names(&introspect("password"))
+            .iter()
+            .any(|n| n == "select-enroll-profile" || n == "unlock-account")
+    );
+
+    p.write("signin-pages.toml", with("unlock = true\n"));
+    assert!(events.next("reload", RELOAD).is_some());
+    assert_eq!(
+        names(&introspect("identify")),
+        ["identify", "unlock-account"]
+    );
+
+    // The line of the `[preview]` key, in the file as written.
+    let line = good.lines().count() + 3;
+    for (bad, said) in [
+        ("registration = \"yes\"\n", "expected a boolean"),
+        ("unlokc = true\n", "unknown field `unlokc`"),
+    ] {
+        p.write("signin-pages.toml", with(bad));
+        assert!(events.next("reload", RELOAD).is_some());
+        let r = s.get(PAGE);
+        assert_eq!(r.status, 500, "{bad}");
+        assert!(r.body.contains(said), "{said} not in {}", r.body);
+        assert!(
+            r.body.contains(&format!("signin-pages.toml:{line}:")),
+            "line {line} not in {}",
+            r.body
+        );
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn links_leading_out_of_the_project_or_the_widget_folder_are_not_served() {
@@ -1332,4 +1438,192 @@ fn the_widget_s_files_are_revalidated_not_fetched_again() {
     assert_eq!(changed.status, 200);
     assert_eq!(changed.body, "/* widget 2 */");
     assert_ne!(changed.header("ETag"), Some(tag.as_str()));
+/// The files a loopback CDN serves for `version`: the script, and a Gen2 stylesheet
+/// naming `css` (the rest of its text), plus `more` (paths below the version).
+fn cdn_files(version: &str, css: &str, more: &[(&str, &str)]) -> Vec<(String, String)> {
+    let at = |p: &str| format!("/okta-signin-widget/{version}/{p}");
+    let mut files = vec![
+        (at("js/okta-sign-in.min.js"), "/* js */".to_string()),
+        (at("css/okta-sign-in.min.css"), css.to_string()),
+    ];
+    files.extend(more.iter().map(|(p, body)| (at(p), body.to_string())));
+    files
+}
+
+/// Issue 13: Gen2's stylesheet names its icons and fonts by relative `url(…)`; the cache
+/// fetches them with the rest, so that the cached widget looks as Okta's does. Only
+/// relative references inside the version's folder are fetched: never `data:`, absolute,
+/// protocol-relative or foreign URLs, nor a `..` leading out of the version; a query or
+/// fragment is dropped; an image the CDN lacks is left out, as Okta's page lacks it.
+#[test]
+fn the_cache_holds_the_images_and_fonts_the_widget_s_stylesheet_names() {
+    let p = Project::starter();
+    let version = starter_widget_version(&p);
+    let css = "a{background:url(../img/icons/login/okta.png)}\
+        @font-face{src:url(\"../font/okticon.eot?#iefix\") format('eot'),url('../font/okticon.woff')}\
+        b{background:url(data:image/png;base64,AAAA) url(https://evil.example/x.png)}\
+        c{background:url(//evil.example/y.png) url(/okta-signin-widget/abs.png)}\
+        d{background:url(../../escape.png) url(../img/../../../escape2.png) url(%2e%2e/x.png)}\
+        e{background:url(../img/missing.png) url(#default#VML)}";
+    let files = cdn_files(
+        &version,
+        css,
+        &[
+            ("img/icons/login/okta.png", "PNG okta"),
+            ("font/okticon.eot", "EOT"),
+            ("font/okticon.woff", "WOFF"),
+        ],
+    );
+    let mut files = files;
+    // What a `..` escape or an absolute path would reach: there, and never asked for.
+    for p in [
+        "/okta-signin-widget/escape.png",
+        "/okta-signin-widget/abs.png",
+    ] {
+        files.push((p.to_string(), "OUTSIDE".to_string()));
+    }
+    let cdn = Cdn::start(files, None);
+    let cache = tempfile::tempdir().unwrap();
+    let env = [
+        ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("SIGNIN_PAGES_WIDGET_CDN", &cdn.base()),
+    ];
+    let s = Serve::start_in(p.path(), &[], &env);
+    assert_eq!(widget_script(&s).1, "/* js */");
+    assert_eq!(
+        s.get("/__preview/siw/img/icons/login/okta.png").body,
+        "PNG okta"
+    );
+    // As the browser asks for it, query and all.
+    assert_eq!(s.get("/__preview/siw/font/okticon.eot?#iefix").body, "EOT");
+    assert_eq!(s.get("/__preview/siw/font/okticon.woff").body, "WOFF");
+    drop(s);
+
+    let mut listing: Vec<String> = cache_listing(cache.path())
+        .into_iter()
+        .filter(|f| !f.contains("/.complete"))
+        .collect();
+    listing.sort();
+    let want: Vec<String> = [
+        "css/okta-sign-in.min.css",
+        "font/okticon.eot",
+        "font/okticon.woff",
+        "img/icons/login/okta.png",
+        "js/okta-sign-in.min.js",
+    ]
+    .iter()
+    .map(|f| format!("widget/{version}/{f}"))
+    .collect();
+    assert_eq!(listing, want);
+    let heads = cdn.heads.lock().unwrap().join("\n");
+    for never in [
+        "escape", "abs.png", "evil", "data:", "%2e", "VML", "x.png", "y.png",
+    ] {
+        assert!(!heads.contains(never), "{never} asked for: {heads}");
+    }
+    assert!(heads.contains("img/missing.png"), "{heads}");
+}
+
+/// Issue 13: the stylesheet's images and fonts are part of the version: one cut short,
+/// or more of them than the cap, leaves no cache at all (the stand-in says why), as a
+/// failed script does.
+#[test]
+fn a_failed_image_or_too_many_leave_no_half_cache() {
+    let p = Project::starter();
+    let version = starter_widget_version(&p);
+    let cache = tempfile::tempdir().unwrap();
+    let image = format!("/okta-signin-widget/{version}/img/a.png");
+    let many: String = (0..=512)
+        .map(|i| format!("i{i}{{background:url(../img/{i}.png)}}"))
+        .collect();
+    let cases: Vec<(Cdn, &str)> = vec![
+        (
+            Cdn::start(
+                cdn_files(
+                    &version,
+                    "a{background:url(../img/a.png)}",
+                    &[("img/a.png", "PNG")],
+                ),
+                Some(image.clone()),
+            ),
+            &image,
+        ),
+        (
+            Cdn::start(cdn_files(&version, &many, &[]), None),
+            "at most 512 are fetched",
+        ),
+    ];
+    for (cdn, said) in &cases {
+        let env = [
+            ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+            ("SIGNIN_PAGES_WIDGET_CDN", &cdn.base()),
+        ];
+        let s = Serve::start_in(p.path(), &[], &env);
+        assert!(widget_script(&s).0.starts_with("/__preview/widget.js"));
+        let err = s.stop();
+        assert!(
+            err.contains("warning: showing the preview's stand-in widget"),
+            "{err}"
+        );
+        assert!(err.contains(said), "{said} not in {err}");
+        assert_eq!(cache_listing(cache.path()), Vec::<String>::new());
+    }
+    // The cap is checked before any image is asked for.
+    let heads = cases[1].0.heads.lock().unwrap().join("\n");
+    assert!(!heads.contains("/img/"), "{heads}");
+}
+
+/// Issue 13: a version cached before the cache held the stylesheet's images (no
+/// completeness marker) is downloaded again and replaced when the CDN can be reached, and
+/// served as it is when it cannot.
+#[test]
+fn a_version_cached_without_its_images_is_filled_again() {
+    let p = Project::starter();
+    let version = starter_widget_version(&p);
+    let cache = tempfile::tempdir().unwrap();
+    let older = cache.path().join("widget").join(&version);
+    std::fs::create_dir_all(older.join("js")).unwrap();
+    std::fs::create_dir_all(older.join("css")).unwrap();
+    std::fs::write(older.join("js/okta-sign-in.min.js"), "/* older */").unwrap();
+    std::fs::write(
+        older.join("css/okta-sign-in.min.css"),
+        "a{background:url(../img/a.png)}",
+    )
+    .unwrap();
+
+    let off = [
+        ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("SIGNIN_PAGES_WIDGET_CDN", "off"),
+    ];
+    let s = Serve::start_in(p.path(), &[], &off);
+    assert_eq!(widget_script(&s).1, "/* older */");
+    drop(s);
+
+    let cdn = Cdn::start(
+        cdn_files(
+            &version,
+            "a{background:url(../img/a.png)}",
+            &[("img/a.png", "PNG")],
+        ),
+        None,
+    );
+    let env = [
+        ("SIGNIN_PAGES_CACHE_DIR", cache.path().to_str().unwrap()),
+        ("SIGNIN_PAGES_WIDGET_CDN", &cdn.base()),
+    ];
+    let s = Serve::start_in(p.path(), &[], &env);
+    assert_eq!(widget_script(&s).1, "/* js */");
+    assert_eq!(s.get("/__preview/siw/img/a.png").body, "PNG");
+    drop(s);
+    // Nothing of the older copy, nor of the move, is left beside it.
+    let listing = cache_listing(cache.path());
+    assert!(
+        listing
+            .iter()
+            .all(|f| f.starts_with(&format!("widget/{version}/"))),
+        "{listing:?}"
+    );
+    // Complete now: served from the cache without the CDN.
+    let s = Serve::start_in(p.path(), &[], &off);
+    assert_eq!(s.get("/__preview/siw/img/a.png").body, "PNG");
 }

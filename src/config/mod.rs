@@ -28,7 +28,9 @@ pub use kmsi::{
     Kmsi, KmsiSession, MAX_IDLE_MINUTES, MAX_LIFETIME_MINUTES, MFA_LIFETIME_MINUTES, MfaPrompt,
     PROMPT_FREQUENCY_SECS, PostAuth, Selection, prompt_frequency_problem,
 };
-pub use model::{Brand, Config, Csp, CspMode, Environment, OAuth, WidgetGeneration};
+pub use model::{
+    Brand, Config, Csp, CspMode, Environment, OAuth, PreviewSettings, WidgetGeneration,
+};
 pub use raw::{table_to_json, toml_to_json};
 pub use tokens::{Token, TokenValue, Tokens};
 pub use validate::{MAX_SRC_LIST, valid_locale, valid_widget_version};

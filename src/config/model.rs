@@ -34,6 +34,23 @@ pub struct Config {
     pub deny: Vec<Rule>,
     /// `[render]`: the time and output budgets of one page.
     pub render: crate::budget::Limits,
+    /// `[preview]`: what the preview's mock org offers.
+    pub preview: PreviewSettings,
+}
+
+/// `[preview]`: the org features the preview's mock Identity Engine offers, as a real
+/// org offers them only when they are switched on there (self-service registration in
+/// a profile enrollment policy, self-service unlock in a password policy). Never sent
+/// to Okta. Nothing to check beyond the types, so read directly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewSettings {
+    /// The identify screen offers "Sign up" (a `select-enroll-profile` remediation).
+    #[serde(default)]
+    pub registration: bool,
+    /// The identify screen offers "Unlock account?" (an `unlock-account` remediation).
+    #[serde(default)]
+    pub unlock: bool,
 }
 
 /// `widgetCustomizations.widgetGeneration`.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::kmsi::RawKmsi;
-use super::model::{CspMode, OAuth, WidgetGeneration};
+use super::model::{CspMode, OAuth, PreviewSettings, WidgetGeneration};
 use super::tokens::RawTokens;
 use super::widget::WidgetCustomizations;
 
@@ -35,6 +35,8 @@ pub(crate) struct RawConfig {
     pub(crate) kmsi: Option<RawKmsi>,
     #[serde(default)]
     pub(crate) render: RawRender,
+    #[serde(default)]
+    pub(crate) preview: PreviewSettings,
 }
 
 /// `[project]`.

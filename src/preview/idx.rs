@@ -11,13 +11,16 @@
 //! types and the hidden `stateHandle` field; `"@user"`, `"@enrollments"` and
 //! `"@select-authenticator"` stand for the pieces every challenge shares
 //! (`idx/shared.json`). The envelope (version, state handle, app, cancel) is added here.
+//! What a real org offers only when a feature is switched on there — "Sign up"
+//! (`select-enroll-profile`), "Unlock account?" (`unlock-account`) beside the identify
+//! form — the answers offer when the project's `[preview]` settings say so ([`OFFERS`]).
 //! Submitting a form moves on to the state a real sign-in would reach ([`next`]).
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
-use crate::config::WidgetGeneration;
+use crate::config::{PreviewSettings, WidgetGeneration};
 
 pub(crate) const CONTENT_TYPE: &str = "application/ion+json; okta-version=1.0.0";
 const ACCEPTS: &str = "application/json; okta-version=1.0.0";
@@ -81,6 +84,17 @@ const CHALLENGES: &[(&str, &str)] = &[
     ("security_question", "security-question"),
 ];
 
+/// Whether an org with these settings has a feature on.
+type Switch = fn(&PreviewSettings) -> bool;
+
+/// The remediations an answer offers beside its `identify` form when the org has the
+/// feature on (the `@name` piece of `idx/shared.json`, and the `[preview]` setting), as
+/// Okta's Identity Engine adds them to every answer that asks who the visitor is.
+const OFFERS: &[(&str, Switch)] = &[
+    ("select-enroll-profile", |s| s.registration),
+    ("unlock-account", |s| s.unlock),
+];
+
 fn parse(json: &str) -> Value {
     serde_json::from_str(json).expect("the preview's IDX answers are JSON (unit-tested)")
 }
@@ -139,8 +153,8 @@ fn form_envelope(form: &mut Map<String, Value>, handle: &str) {
     }
 }
 
-/// The IDX answer for `state`.
-fn response(origin: &str, state: &str) -> Value {
+/// The IDX answer for `state`, in an org with `settings`.
+fn response(origin: &str, state: &str, settings: &PreviewSettings) -> Value {
     let handle = format!("preview~{state}");
     let template = ANSWERS
         .iter()
@@ -156,6 +170,16 @@ fn response(origin: &str, state: &str) -> Value {
     });
     if let (Value::Object(r), Value::Object(answer)) = (&mut r, parse(template)) {
         r.extend(answer);
+    }
+    if let Some(forms) = r["remediation"]["value"].as_array_mut()
+        && forms.iter().any(|f| f["name"] == "identify")
+    {
+        forms.extend(
+            OFFERS
+                .iter()
+                .filter(|(_, on)| on(settings))
+                .map(|(piece, _)| json!(format!("@{piece}"))),
+        );
     }
     expand(&mut r, origin, &handle, &parse(SHARED));
     r
@@ -209,8 +233,13 @@ fn chosen(body: &Value) -> &'static str {
         .map_or("select-authenticator", |(_, state)| state)
 }
 
-/// Answer a request to `/idp/idx/…`: `(status, JSON)`.
-pub(crate) fn answer(path: &str, body: &[u8], origin: &str) -> (u16, String) {
+/// Answer a request to `/idp/idx/…` in an org with `settings`: `(status, JSON)`.
+pub(crate) fn answer(
+    path: &str,
+    body: &[u8],
+    origin: &str,
+    settings: &PreviewSettings,
+) -> (u16, String) {
     let body: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let handle = body["stateHandle"]
         .as_str()
@@ -219,7 +248,7 @@ pub(crate) fn answer(path: &str, body: &[u8], origin: &str) -> (u16, String) {
         .unwrap_or("preview~identify");
     let now = state_of(handle);
     match next(now, path.trim_start_matches("/idp/idx/"), &body) {
-        Next::State(state) => (200, response(origin, state).to_string()),
+        Next::State(state) => (200, response(origin, state, settings).to_string()),
         Next::SignedIn => {
             let done = json!({
                 "version": "1.0.0",
@@ -240,7 +269,12 @@ mod tests {
     use super::*;
 
     fn post(path: &str, body: &str) -> Value {
-        let (status, json) = answer(&format!("/idp/idx/{path}"), body.as_bytes(), "http://o");
+        let (status, json) = answer(
+            &format!("/idp/idx/{path}"),
+            body.as_bytes(),
+            "http://o",
+            &PreviewSettings::default(),
+        );
         assert_eq!(status, 200, "{path} {body}: {json}");
         serde_json::from_str(&json).unwrap()
     }
@@ -335,13 +369,15 @@ mod tests {
                 format!("preview~{state}")
             );
         }
+        let off = PreviewSettings::default();
         let (_, body) = answer(
             "/idp/idx/keep-me-signed-in",
             br#"{"stateHandle":"preview~kmsi"}"#,
             "http://o",
+            &off,
         );
         assert!(body.contains("success-redirect"));
-        let (status, _) = answer("/idp/idx/nope", b"{}", "http://o");
+        let (status, _) = answer("/idp/idx/nope", b"{}", "http://o", &off);
         assert_eq!(status, 404);
     }
 }

@@ -125,7 +125,13 @@ impl Shared {
                 let Some(body) = read_body(&mut request) else {
                     return too_large(request);
                 };
-                let (status, json) = idx::answer(p, &body, &origin);
+                let settings = self
+                    .current()
+                    .project
+                    .as_ref()
+                    .map(|info| info.preview)
+                    .unwrap_or_default();
+                let (status, json) = idx::answer(p, &body, &origin, &settings);
                 respond(request, status, idx::CONTENT_TYPE, json);
             }
             (Method::Get | Method::Head, p) => match site::parse_page_path(p) {

@@ -11,7 +11,7 @@ use super::csp::Report;
 use super::url::{percent_decode, percent_encode};
 use crate::check::page::locate_in_sources;
 use crate::compile::{self, compile};
-use crate::config::{Csp, WidgetGeneration};
+use crate::config::{Csp, PreviewSettings, WidgetGeneration};
 use crate::diag::{self, ColorChoice, Diagnostics, Format, Severity};
 use crate::plan::{self, Filter};
 use crate::source::SourceFile;
@@ -42,6 +42,8 @@ pub(crate) struct ProjectInfo {
     /// `[widget] version` (`7`, `^7`, `7.49.0`).
     pub(crate) widget_version: String,
     pub(crate) csp: Option<Csp>,
+    /// `[preview]`: what the mock org offers (the real widget's IDX answers, `idx`).
+    pub(crate) preview: PreviewSettings,
     /// `static/background.*`, `static/favicon.*`, `static/logo.*` when the project has them.
     pub(crate) background: Option<String>,
     pub(crate) favicon: Option<String>,
@@ -172,6 +174,7 @@ impl Site {
             generation: config.widget_generation,
             widget_version: config.widget_version.get_ref().clone(),
             csp: config.csp.clone(),
+            preview: config.preview,
             background: find_static(root, "background"),
             favicon: find_static(root, "favicon"),
             logo: find_static(root, "logo"),

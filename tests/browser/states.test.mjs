@@ -134,12 +134,14 @@ async function waitForTexts(page, expected) {
   }
 }
 
-/** A starter project of `generation` whose locale files set no widget string. */
-function project(dir, generation) {
-  const p = join(dir, generation);
+/** A starter project of `generation` whose locale files set no widget string, with
+ * `preview` (a `[preview]` table's lines) added to its project file when given. */
+function project(dir, generation, preview = '') {
+  const p = join(dir, preview ? `${generation}-preview` : generation);
   execFileSync(bin, ['init', p, '-q']);
   const toml = join(p, 'signin-pages.toml');
-  writeFileSync(toml, readFileSync(toml, 'utf8').replace(/^generation = "G\d"/m, `generation = "${generation}"`));
+  const text = readFileSync(toml, 'utf8').replace(/^generation = "G\d"/m, `generation = "${generation}"`);
+  writeFileSync(toml, preview ? `${text}\n[preview]\n${preview}` : text);
   for (const locale of LOCALES) {
     const file = join(p, 'locales', `${locale}.toml`);
     const text = readFileSync(file, 'utf8').replace(/^\[(kmsi|widget)\][\s\S]*?(?=^\[|(?![\s\S]))/gm, '');
@@ -213,6 +215,73 @@ for (const generation of ['G2', 'G3']) {
         const reports = await (await fetch(`${url}__preview/csp-reports`)).json();
         assert.deepEqual(reports, [], 'no CSP report reached the preview');
       });
+    }
+  });
+}
+
+// Issue 13: "Sign up" and "Unlock account?" appear on the identify screen only in an org
+// with self-service registration / unlock on; `[preview] registration` and `unlock` say
+// so. With them on, both generations show the widget's own link texts in each locale, and
+// following "Sign up" reaches the registration form.
+const LINKS = ['registration.signup.text', 'unlockaccount'];
+// What the visitor clicks as a link: G2 draws <a>, G3 <button role="link">.
+const LINK = '#okta-login-container a, #okta-login-container [role=link]';
+
+/** The texts of the widget's links once every `wanted` one is there (or the time is up). */
+async function waitForLinks(page, wanted) {
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const shown = (await page.locator(LINK).allInnerTexts()).map(norm);
+    if (wanted.every((w) => shown.includes(w.text)) || Date.now() > deadline) return shown;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+for (const generation of ['G2', 'G3']) {
+  test(`sign-up and unlock links when [preview] switches them on (${generation})`, { timeout: 90000 }, async () => {
+    const [proc, url] = await serve(project(dir, generation, 'registration = true\nunlock = true\n'), [
+      '--widget-dir',
+      widgetDir,
+    ]);
+    try {
+      for (const locale of LOCALES) {
+        const page = await browser.newPage();
+        const problems = [];
+        page.on('console', (m) => {
+          if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+        });
+        page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+        await page.goto(`${url}prod/${BRAND}/sign-in?state=identify&locale=${locale}`);
+        const strings = widgetStrings(locale);
+        const { lines, missing } = await waitForTexts(page, expectedTexts('identify', generation, locale));
+        assert.deepEqual(missing, [], `identify in ${generation}, ${locale}: missing from ${JSON.stringify(lines)}`);
+        const wanted = LINKS.map((key) => {
+          assert.ok(typeof strings[key] === 'string', `the widget has no string ${key} in ${locale}`);
+          return { key, text: norm(strings[key]) };
+        });
+        const shown = await waitForLinks(page, wanted);
+        await page.screenshot({ path: join(artifacts, `states-${generation}-identify-links-${locale}.png`) });
+        assert.deepEqual(
+          wanted.filter((w) => !shown.includes(w.text)).map((m) => `${m.key}: ${JSON.stringify(m.text)}`),
+          [],
+          `links of identify in ${generation}, ${locale}: not among ${JSON.stringify(shown)}`,
+        );
+        // Following "Sign up" reaches the registration form.
+        const signUp = norm(strings['registration.signup.text']);
+        await page.locator(LINK).filter({ hasText: signUp }).first().click();
+        const register = expectedTexts('register', generation, locale);
+        const after = await waitForTexts(page, register);
+        assert.deepEqual(
+          after.missing.map((m) => `${m.key}: ${JSON.stringify(m.text)}`),
+          [],
+          `after "Sign up" in ${generation}, ${locale}: missing from ${JSON.stringify(after.lines)}`,
+        );
+        assert.deepEqual(await page.evaluate(() => window.__signinPreview.violations), [], locale);
+        assert.deepEqual(problems, [], locale);
+        await page.close();
+      }
+    } finally {
+      proc.kill();
     }
   });
 }

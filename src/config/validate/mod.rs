@@ -125,5 +125,6 @@ pub(crate) fn validate(
         allow,
         deny,
         render,
+        preview: raw.preview,
     })
 }
