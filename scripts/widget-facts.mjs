@@ -169,6 +169,94 @@ export function extractFacts(pkgDir) {
 }
 
 /**
+ * The widget strings the preview's stand-in widget shows (src/preview/assets/widget.js),
+ * by key. `standInStrings` writes their texts in every language the newest version
+ * ships to data/widget/stand-in/strings.json, which the binary embeds; a test keeps this
+ * list and the keys widget.js uses in step.
+ */
+export const STAND_IN_KEYS = [
+  // identify, error
+  'primaryauth.title', 'primaryauth.username.placeholder', 'oie.remember', 'oform.next', 'help',
+  'errors.E0000004',
+  // password
+  'oie.password.challenge.title', 'mfa.challenge.password.placeholder', 'oie.password.showPassword',
+  'oie.password.hidePassword', 'oform.verify', 'forgotpassword', 'oie.verification.switch.authenticator', 'goback',
+  // kmsi
+  'oie.kmsi.title', 'oie.kmsi.subtitle', 'oie.kmsi.accept', 'oie.kmsi.reject',
+  // select-authenticator, unlock-account
+  'oie.select.authenticators.verify.title', 'oie.select.authenticators.verify.subtitle', 'oie.password.label',
+  'oie.email.label', 'oie.phone.label', 'oie.okta_verify.label', 'oie.security.question.label',
+  'oie.verify.authenticator.button.text',
+  // email, okta-verify-push, phone-sms, security-question
+  'oie.email.mfa.title', 'oie.email.verify.alternate.magicLinkToEmailAddress', 'oie.email.verify.alternate.instructions',
+  'oie.email.verify.alternate.show.verificationCode.text', 'mfa.challenge.enterCode.placeholder',
+  'oie.okta_verify.push.title', 'oie.okta_verify.push.sent',
+  'oie.phone.verify.title', 'oie.phone.verify.sms.codeSentText', 'oie.phone.verify.enterCodeText', 'oie.phone.carrier.charges',
+  'oie.security.question.challenge.title', 'security.disliked_food',
+  // register
+  'oie.registration.form.title', 'oie.user.profile.firstname', 'oie.user.profile.lastname', 'oie.user.profile.primary.email',
+  'oie.registration.form.submit', 'haveaccount',
+  // forgot-password, reset-password
+  'password.reset.title.generic', 'password.forgot.email.or.username.placeholder', 'password.reset.title.specific',
+  'password.complexity.requirements.header', 'password.complexity.no_username.description',
+  'password.complexity.length.description', 'password.complexity.lowercase.description',
+  'password.complexity.number.description', 'password.complexity.uppercase.description',
+  'password.complexity.history.description', 'oie.password.newPasswordLabel', 'oie.password.confirmPasswordLabel',
+  'password.reset.revokeSessions', 'password.reset',
+];
+
+/** Where under --out the stand-in's strings go. */
+export const STAND_IN_FILE = path.join('stand-in', 'strings.json');
+
+/**
+ * The texts of `keys` in every language of one unpacked package: `{package, version,
+ * keys, languages: {en: {key: text}, fr: {...}}}`, languages as the files name them
+ * (`pt_BR`). A language file without a key, or with the English text, leaves it out of
+ * that language (the stand-in shows English for it, as the widget does); English must
+ * have every key.
+ */
+export function standInStrings(pkgDir, keys = STAND_IN_KEYS) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
+  const labels = path.join(pkgDir, 'dist', 'labels', 'json');
+  const files = { en: 'login.json' };
+  for (const f of fs.readdirSync(labels)) {
+    const m = /^login_(.+)\.json$/.exec(f);
+    if (m) files[m[1]] = f;
+  }
+  const sortedKeys = sorted(keys);
+  const read = (lang) => JSON.parse(fs.readFileSync(path.join(labels, files[lang]), 'utf8'));
+  const english = read('en');
+  const languages = {};
+  for (const lang of Object.keys(files).sort()) {
+    const table = lang === 'en' ? english : read(lang);
+    const picked = {};
+    for (const k of sortedKeys) {
+      const text = table[k];
+      if (typeof text !== 'string' || text === '' || (lang !== 'en' && text === english[k])) continue;
+      picked[k] = text;
+    }
+    languages[lang] = picked;
+  }
+  const missing = sortedKeys.filter((k) => !(k in languages.en));
+  if (missing.length) throw new Error(`login.json of ${pkg.version} has no ${missing.join(', ')}: the stand-in uses them (STAND_IN_KEYS)`);
+  return { package: pkg.name, version: pkg.version, keys: sortedKeys, languages };
+}
+
+/** Deterministic text of `standInStrings`: one line per key, then one line per language. */
+export function renderStandIn(strings) {
+  const head = JSON.stringify({ package: strings.package, version: strings.version, keys: strings.keys });
+  const langs = Object.keys(strings.languages)
+    .sort()
+    .map((l) => `  ${JSON.stringify(l)}: ${JSON.stringify(strings.languages[l])}`);
+  return `${head.slice(0, -1)},
+ "languages": {
+${langs.join(',\n')}
+ }
+}
+`;
+}
+
+/**
  * Fields a version may share with the newest older committed version, so that 29
  * versions do not repeat 1,300 key names each: a list is written as
  * `{"from": "7.44.3", "add": [...], "remove": [...]}` (sorted lists only) and any other
@@ -284,6 +372,8 @@ function main() {
   }
   if (!versions.length && !dirs.length) usage(`no version given and none committed in ${args.out}`);
   const fresh = new Map();
+  // version → its unpacked package folder, for the stand-in's strings.
+  const packageDirs = new Map();
   const extract = (dir, what) => {
     try {
       return extractFacts(dir);
@@ -294,14 +384,22 @@ function main() {
   for (const dir of dirs) {
     const facts = extract(dir, dir);
     fresh.set(facts.version, facts);
+    packageDirs.set(facts.version, dir);
   }
   for (const v of versions) {
-    const facts = extract(fetchPackage(v, args.cache), v);
+    const dir = fetchPackage(v, args.cache);
+    const facts = extract(dir, v);
     if (facts.version !== v) throw new Error(`npm pack ${PACKAGE}@${v} gave version ${facts.version}`);
     fresh.set(v, facts);
+    packageDirs.set(v, dir);
   }
   const all = new Map([...full, ...fresh]);
   const rendered = renderAll(all);
+  // The stand-in's strings come from the newest version, when it is one read now.
+  const newest = [...all.keys()].sort(compareVersions).pop();
+  const standInFile = path.join(args.out, STAND_IN_FILE);
+  const standIn = packageDirs.has(newest) ? renderStandIn(standInStrings(packageDirs.get(newest))) : null;
+  const standInNow = fs.existsSync(standInFile) ? fs.readFileSync(standInFile, 'utf8') : undefined;
 
   if (args.check) {
     let failed = false;
@@ -321,6 +419,17 @@ function main() {
       }
       process.stdout.write(`  regenerate with: node scripts/widget-facts.mjs ${v}\n`);
     }
+    if (standIn !== null) {
+      const file = path.relative(repo, standInFile);
+      if (standIn === standInNow) {
+        process.stdout.write(`widget-facts: ${newest}: the package gives the committed ${file}\n`);
+      } else {
+        failed = true;
+        process.stdout.write(`widget-facts: ${newest}: the package does not give the committed ${file}\n`);
+        for (const l of diffLines(standInNow ?? '', standIn).slice(0, 100)) process.stdout.write(`  ${l}\n`);
+        process.stdout.write(`  regenerate with: node scripts/widget-facts.mjs ${newest}\n`);
+      }
+    }
     process.exit(failed ? 1 : 0);
   }
 
@@ -329,6 +438,11 @@ function main() {
     if (texts.get(v) === text) continue;
     fs.writeFileSync(path.join(args.out, `${v}.json`), text);
     process.stdout.write(`widget-facts: wrote ${path.relative(repo, path.join(args.out, `${v}.json`))} (${text.length} bytes)\n`);
+  }
+  if (standIn !== null && standIn !== standInNow) {
+    fs.mkdirSync(path.dirname(standInFile), { recursive: true });
+    fs.writeFileSync(standInFile, standIn);
+    process.stdout.write(`widget-facts: wrote ${path.relative(repo, standInFile)} (${standIn.length} bytes)\n`);
   }
 }
 

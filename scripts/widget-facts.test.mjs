@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
-import { diffLines, expand, extractFacts, render, renderAll, share } from './widget-facts.mjs';
+import { diffLines, expand, extractFacts, render, renderAll, renderStandIn, share, standInStrings } from './widget-facts.mjs';
 import { conditionWords, isDisabled, makeResolver, pairsIn } from './widget-facts/contrast.mjs';
 import { extractCss, selectors } from './widget-facts/css.mjs';
 import { findObjects, parse, text, tokenize, topObjects } from './widget-facts/js.mjs';
@@ -186,6 +186,39 @@ test('a Gen2-only package gives keys, languages and classes, no tokens', () => {
     assert.deepEqual(f.css.gen2_only, ['o-form']);
     // texts never reach the data
     assert.doesNotMatch(render(f), /Text A|Japan/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the stand-in's strings: only its keys, every language, English where a language has none, in a fixed order", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'widget-facts-test-'));
+  const write = (rel, content) => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), JSON.stringify(content));
+  };
+  write('package.json', { name: '@okta/okta-signin-widget', version: '7.9.9' });
+  write('dist/labels/json/login.json', { 'b.key': 'Next', 'a.key': 'Sign In', 'unused.key': 'Other' });
+  write('dist/labels/json/login_pt_BR.json', { 'a.key': 'Entrar', 'b.key': 'Next' });
+  write('dist/labels/json/login_fr.json', { 'b.key': 'Suivant', 'a.key': 'Connexion', 'unused.key': 'Autre' });
+  write('dist/labels/json/login_de.json', {});
+  write('dist/labels/json/country_fr.json', { JP: 'Japon' });
+  try {
+    const s = standInStrings(dir, ['b.key', 'a.key']);
+    assert.equal(s.version, '7.9.9');
+    assert.deepEqual(s.keys, ['a.key', 'b.key']);
+    assert.deepEqual(Object.keys(s.languages), ['de', 'en', 'fr', 'pt_BR']);
+    assert.deepEqual(s.languages.en, { 'a.key': 'Sign In', 'b.key': 'Next' });
+    assert.deepEqual(s.languages.fr, { 'a.key': 'Connexion', 'b.key': 'Suivant' });
+    // A text the same as English, or none, falls back to English at run time.
+    assert.deepEqual(s.languages.pt_BR, { 'a.key': 'Entrar' });
+    assert.deepEqual(s.languages.de, {});
+    const text = renderStandIn(s);
+    assert.deepEqual(JSON.parse(text), s);
+    assert.equal(renderStandIn(standInStrings(dir, ['a.key', 'b.key', 'a.key'])), text, 'deterministic');
+    assert.doesNotMatch(text, /Other|Autre|Japon/);
+    // A key the stand-in uses that the widget lacks stops the script.
+    assert.throws(() => standInStrings(dir, ['a.key', 'gone.key']), /login\.json of 7\.9\.9 has no gone\.key/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1626,4 +1626,68 @@ fn a_version_cached_without_its_images_is_filled_again() {
     // Complete now: served from the cache without the CDN.
     let s = Serve::start_in(p.path(), &[], &off);
     assert_eq!(s.get("/__preview/siw/img/a.png").body, "PNG");
+// Issue 13: the stand-in, when it is shown, speaks the page's language with the widget's
+// own texts (the embedded data/widget/stand-in/strings.json, English filling the gaps),
+// knows the mock answers' user and why it is shown, and moves on through the same mock
+// Identity Engine as the real widget.
+#[test]
+fn the_stand_in_gets_the_widget_s_own_strings_in_the_page_s_language() {
+    use serde_json::Value;
+    let file: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("data/widget/stand-in/strings.json")).unwrap(),
+    )
+    .unwrap();
+    let p = Project::starter();
+    let s = Serve::start(&p);
+    let stand_in = |locale: &str| {
+        let r = s.get(&format!("{PAGE}?state=password&locale={locale}"));
+        assert_eq!(r.status, 200);
+        let data = preview_data(&r.body);
+        assert_eq!(data["widget"], "stand-in");
+        data["standIn"].clone()
+    };
+    let (fr, en) = (stand_in("fr"), stand_in("en"));
+    assert_eq!(fr["language"], "fr");
+    assert_eq!(en["language"], "en");
+    let keys = file["keys"].as_array().unwrap();
+    assert!(keys.len() > 30, "{keys:?}");
+    for key in keys {
+        let key = key.as_str().unwrap();
+        let english = &file["languages"]["en"][key];
+        let french = file["languages"]["fr"].get(key).unwrap_or(english);
+        assert_eq!(&fr["strings"][key], french, "{key} in fr");
+        assert_eq!(&en["strings"][key], english, "{key} in en");
+    }
+    // French, not English: what the stand-in showed in every locale before.
+    for key in [
+        "forgotpassword",
+        "oform.verify",
+        "goback",
+        "oie.kmsi.accept",
+    ] {
+        assert_ne!(fr["strings"][key], en["strings"][key], "{key}");
+    }
+    assert_eq!(fr["user"]["identifier"], "designer@example.com");
+    let reason = fr["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("npm install @okta/okta-signin-widget"),
+        "{reason}"
+    );
+    // Its buttons ask the mock Identity Engine, as the real widget's do.
+    let r = http(
+        s.addr,
+        "POST",
+        "/idp/idx/identify",
+        br#"{"stateHandle":"preview~identify"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["stateHandle"], "preview~password");
+    drop(s);
+
+    // With the real widget, nothing for a stand-in.
+    let widget = fake_widget();
+    let s = Serve::start_with(&p, &["--widget-dir", widget.path().to_str().unwrap()]);
+    let data = preview_data(&s.get(&format!("{PAGE}?locale=fr")).body);
+    assert_eq!(data["widget"], "okta");
+    assert!(data["standIn"].is_null(), "{}", data["standIn"]);
 }

@@ -90,3 +90,60 @@ fn embedded_data_stays_small() {
     let total: usize = data_files().iter().map(|(_, t)| t.len()).sum();
     assert!(total < 256 * 1024, "data/widget/ holds {total} bytes");
 }
+
+/// The preview's stand-in widget shows the widget's own texts from
+/// `data/widget/stand-in/strings.json`: the file holds every key the stand-in's script
+/// asks for (`t('key')`, `rich(t, 'key', …)`) and no key the script never names, and
+/// English has every key (other languages fall back to it).
+#[test]
+fn the_stand_in_s_strings_are_the_keys_its_script_uses() {
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("data/widget/stand-in/strings.json")).unwrap(),
+    )
+    .unwrap();
+    let script = std::fs::read_to_string(repo().join("src/preview/assets/widget.js")).unwrap();
+    let keys: Vec<&str> = file["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    let english = file["languages"]["en"].as_object().unwrap();
+    assert_eq!(english.keys().map(String::as_str).collect::<Vec<_>>(), keys);
+    // Every key the script asks for.
+    let mut asked = Vec::new();
+    for call in ["t('", "rich(t, '"] {
+        let mut pieces = script.split(call);
+        let mut before = pieces.next().unwrap();
+        for piece in pieces {
+            // `t(` itself, not `input(` or `_emit(`.
+            if !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.') {
+                asked.push(piece.split('\'').next().unwrap());
+            }
+            before = piece;
+        }
+    }
+    assert!(asked.len() > 30, "{asked:?}");
+    let missing: Vec<&&str> = asked.iter().filter(|k| !keys.contains(k)).collect();
+    assert!(
+        missing.is_empty(),
+        "widget.js asks for {missing:?}, which the data lacks"
+    );
+    // Every key of the data is named in the script (as a call's argument or in a table).
+    let unused: Vec<&&str> = keys
+        .iter()
+        .filter(|k| !script.contains(&format!("'{k}'")))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "the data holds {unused:?}, which widget.js never names"
+    );
+    // From the newest known version.
+    let newest = Widget::known()
+        .versions()
+        .last()
+        .unwrap()
+        .version()
+        .to_string();
+    assert_eq!(file["version"], newest.as_str());
+}

@@ -36,6 +36,7 @@ mod routes;
 mod server;
 mod site;
 mod siw;
+mod standin;
 mod tags;
 mod url;
 mod watch;
@@ -144,6 +145,8 @@ struct Shared {
     widget_dist: Option<PathBuf>,
     /// Which widget is shown and where from, for people (`siw::Choice::describe`).
     widget_note: String,
+    /// Why the stand-in is shown, when it is (`siw::Choice::StandIn`).
+    stand_in_reason: Option<String>,
     site: RwLock<Arc<Site>>,
     events: Broadcaster,
     reports: Mutex<Vec<Report>>,

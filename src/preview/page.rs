@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::site::{PageKind, ProjectInfo, Site};
 use super::tags::{Values, fill};
-use super::{assets, csp, okta_util, pages};
+use super::{assets, csp, okta_util, pages, standin};
 use crate::config::CspMode;
 use crate::diag::{self, ColorChoice, Format};
 use crate::render::js_literal;
@@ -46,6 +46,8 @@ pub(crate) struct PageRequest<'a> {
     pub(crate) origin: &'a str,
     /// The real widget's `dist/`, when serving it instead of the stand-in.
     pub(crate) real_widget: Option<&'a Path>,
+    /// Why the stand-in is shown instead (`siw::Choice::StandIn`), when it is.
+    pub(crate) stand_in_reason: Option<&'a str>,
     /// Served for a screenshot (`Options::visual`).
     pub(crate) visual: bool,
 }
@@ -167,6 +169,10 @@ pub(crate) fn serve_page(r: &PageRequest<'_>) -> Served {
         "defaultLocale": project.default_locale,
         "widgetGeneration": project.generation,
         "widget": if r.real_widget.is_some() { "okta" } else { "stand-in" },
+        // The stand-in's texts in the page's language, its user, and why it is shown.
+        "standIn": r.real_widget.is_none().then(|| {
+            standin::data(locale, r.stand_in_reason.unwrap_or("the real widget was not found"))
+        }),
         "widgetConfig": config,
         "visual": r.visual,
         "requestContext": okta_util::request_context(r.origin),

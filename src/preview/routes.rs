@@ -121,7 +121,8 @@ impl Shared {
                     "no-cache",
                 );
             }
-            (Method::Post, p) if p.starts_with("/idp/idx/") && self.widget_dist.is_some() => {
+            // The real widget and the stand-in alike move on through the mock answers.
+            (Method::Post, p) if p.starts_with("/idp/idx/") => {
                 let Some(body) = read_body(&mut request) else {
                     return too_large(request);
                 };
@@ -171,6 +172,7 @@ impl Shared {
             locale: q.locale.as_deref(),
             origin,
             real_widget: self.widget_dist.as_deref(),
+            stand_in_reason: self.stand_in_reason.as_deref(),
             visual: self.options.visual,
         };
         match page::serve_page(&page) {

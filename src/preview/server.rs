@@ -52,6 +52,10 @@ impl Preview {
             siw::Choice::StandIn(_) => errln!("warning: showing {widget_note}"),
         }
         let widget_dist = widget.real().map(|r| r.dist.clone());
+        let stand_in_reason = match &widget {
+            siw::Choice::StandIn(why) => Some(why.clone()),
+            siw::Choice::Real(_) => None,
+        };
         let shared = Arc::new(Shared {
             root: root.to_path_buf(),
             addr,
@@ -59,6 +63,7 @@ impl Preview {
             options,
             widget_dist,
             widget_note,
+            stand_in_reason,
             site: RwLock::new(Arc::new(site)),
             events: Broadcaster::default(),
             reports: Mutex::new(Vec::new()),

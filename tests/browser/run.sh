@@ -15,5 +15,5 @@ export CHROMIUM="${CHROMIUM:-$(command -v chromium)}"
 export SIGNIN_WIDGET_DIR="${SIGNIN_WIDGET_DIR:-$PWD/tests/browser/node_modules/@okta/okta-signin-widget}"
 export PREVIEW_ARTIFACTS="${PREVIEW_ARTIFACTS:-$PWD/target/preview-artifacts}"
 mkdir -p "$PREVIEW_ARTIFACTS"
-node --test --test-reporter=spec tests/browser/preview.test.mjs tests/browser/states.test.mjs tests/browser/i18n-fallback.test.mjs
+node --test --test-reporter=spec tests/browser/preview.test.mjs tests/browser/states.test.mjs tests/browser/stand-in.test.mjs tests/browser/i18n-fallback.test.mjs
 echo "screenshots: $PREVIEW_ARTIFACTS"

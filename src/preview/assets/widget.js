@@ -1,53 +1,70 @@
 /*
- * A stand-in for the Okta Sign-In Widget, served by the signin-pages preview. It is not
- * Okta's code: it renders the states a designer needs to see with the widget's element
- * ids, class names and data-se attributes, from the page's own `config` (language, i18n,
- * helpLinks, features, logo, brandName), so that the page's CSS and i18n apply as they
- * will on Okta:
+ * A stand-in for the Okta Sign-In Widget, served by the signin-pages preview only when the
+ * real widget cannot be had (no installed package, no cached copy, Okta's CDN out of
+ * reach; `window.__signinPreview.standIn.reason` says which, and the stand-in shows it).
+ * It is not Okta's code: it draws every state the preview offers as the second
+ * generation draws it — the same titles, fields, buttons and links, with the widget's
+ * element ids, class names and data-se attributes — so that the page's CSS and i18n
+ * apply as they will on Okta:
  *
- *   identify  username and the "Keep me signed in" checkbox (oie.remember)
- *   password  the password challenge
- *   kmsi      the post-sign-in Keep me signed in prompt (oie.kmsi.title, .subtitle,
- *             .accept, .reject; Okta fills them from postAuthKeepMeSignedInPrompt)
- *   error     identify with the error the widget shows for a failed sign-in
+ *   identify             username, "Keep me signed in", Next, Help
+ *   password             the password challenge: "Forgot password?", another method, back
+ *   kmsi                 the post-sign-in Keep me signed in prompt, both buttons outlined
+ *   error                identify with "Unable to sign in"
+ *   select-authenticator every enrolled authenticator, each with Select
+ *   email                the email challenge (magic link, or a code)
+ *   okta-verify-push     push sent
+ *   phone-sms            the SMS code challenge
+ *   security-question    the security question
+ *   register             sign up: first name, last name, email
+ *   forgot-password      email or username to reset the password
+ *   reset-password       the new password with its requirements
+ *   unlock-account       username and the authenticator to unlock with
  *
- * The state comes from the preview's switcher (?state=…); submitting a form moves on as
- * a real sign-in would. No eval, no inline styles: the page's CSP applies to it too.
+ * Its texts are the widget's own in the page's language (`standIn.strings`, from the
+ * widget's labels: data/widget/stand-in/strings.json), the page's `config.i18n`
+ * overriding them as it does the widget's. Every screen after identify shows the user
+ * (`standIn.user`, the mock answers' user) as the real widget does. Where a button or
+ * link leads, the stand-in asks the preview's mock Identity Engine (`/idp/idx/…`, the
+ * answers the real widget gets), so both move on alike.
+ *
+ * The state comes from the preview's switcher (?state=…). No eval, no inline styles:
+ * the page's CSP applies to it too.
  */
 (function () {
   'use strict';
 
   var preview = window.__signinPreview || {};
+  var standIn = preview.standIn || {};
+  var STRINGS = standIn.strings || {};
+  var USER = standIn.user || {};
 
-  // The widget's own English text, for keys the page's config does not set.
-  var DEFAULTS = {
-    'primaryauth.title': 'Sign In',
-    'primaryauth.username.placeholder': 'Username',
-    'primaryauth.password.placeholder': 'Password',
-    'mfa.challenge.password.placeholder': 'Password',
-    'oform.next': 'Next',
-    'mfa.challenge.verify': 'Verify',
-    'oie.remember': 'Keep me signed in',
-    'oie.password.challenge.title': 'Verify with your password',
-    'oie.kmsi.title': 'Keep me signed in',
-    'oie.kmsi.subtitle': 'Sign in and enter security methods less frequently.',
-    'oie.kmsi.accept': 'Stay signed in',
-    'oie.kmsi.reject': "Don't stay signed in",
-    'forgotpassword': 'Forgot password?',
-    'unlockaccount': 'Unlock account?',
-    'help': 'Help',
-    'goback': 'Back to sign in',
-    'password.show': 'Show password',
-    'password.hide': 'Hide password',
-    'errors.E0000004': 'Unable to sign in',
-  };
-
+  // Each state: the IDX form the real widget shows (its `formName`), the Gen2 controller
+  // (a class on the view and the `controller` of afterRender) and the authenticator.
   var FORMS = {
     identify: { formName: 'identify', controller: 'primary-auth' },
     error: { formName: 'identify', controller: 'primary-auth' },
-    password: { formName: 'challenge-authenticator', controller: 'mfa-verify-password' },
-    kmsi: { formName: 'keep-me-signed-in', controller: 'keep-me-signed-in' },
-    success: { formName: 'success-redirect', controller: 'success' },
+    password: { formName: 'challenge-authenticator', controller: 'mfa-verify-password', key: 'okta_password', method: 'password' },
+    kmsi: { formName: 'keep-me-signed-in', controller: null },
+    'select-authenticator': { formName: 'select-authenticator-authenticate', controller: null },
+    email: { formName: 'challenge-authenticator', controller: 'mfa-verify-passcode', key: 'okta_email', method: 'email' },
+    'okta-verify-push': { formName: 'challenge-poll', controller: 'mfa-verify', key: 'okta_verify', method: 'push' },
+    'phone-sms': { formName: 'challenge-authenticator', controller: 'mfa-verify-passcode', key: 'phone_number', method: 'sms' },
+    'security-question': { formName: 'challenge-authenticator', controller: 'mfa-verify-question', key: 'security_question', method: 'security_question' },
+    register: { formName: 'enroll-profile', controller: 'registration' },
+    'forgot-password': { formName: 'identify-recovery', controller: 'forgot-password' },
+    'reset-password': { formName: 'reset-authenticator', controller: 'forgot-password', key: 'okta_password', method: 'password' },
+    'unlock-account': { formName: 'select-authenticator-unlock-account', controller: null },
+    success: { formName: 'success-redirect', controller: null },
+  };
+
+  // The label the widget gives each authenticator, by its key.
+  var AUTHENTICATOR_LABELS = {
+    okta_password: 'oie.password.label',
+    okta_email: 'oie.email.label',
+    phone_number: 'oie.phone.label',
+    okta_verify: 'oie.okta_verify.label',
+    security_question: 'oie.security.question.label',
   };
 
   var uid = 0;
@@ -88,6 +105,7 @@
     return String(lang || preview.locale || navigator.language || 'en');
   }
 
+  /** `t(key)`: the page's `config.i18n` for the language, else the widget's own text. */
   function translator(config, lang) {
     var i18n = config.i18n || {};
     var tables = [lang, lang.toLowerCase(), lang.split('-')[0]]
@@ -98,8 +116,32 @@
         var v = tables[i][key];
         if (typeof v === 'string' && v !== '') return v;
       }
-      return DEFAULTS[key] || key;
+      if (typeof STRINGS[key] === 'string') return STRINGS[key];
+      // A key data/widget/stand-in/strings.json lacks (scripts/widget-facts.mjs lists them).
+      console.error('Sign-In Widget (preview stand-in): no text for ' + key);
+      return key;
     };
+  }
+
+  /**
+   * The text of `key` with `{0}`, `{1}` filled in from `args`, as nodes: the widget's
+   * `<$1>…</$1>` marks (a value it emphasises) become `<span class="strong">`.
+   */
+  function rich(t, key, args) {
+    var text = t(key).replace(/\{(\d+)\}/g, function (m, i) {
+      return args && args[i] !== undefined ? String(args[i]) : m;
+    });
+    var nodes = [];
+    var re = /<\$(\d+)>([\s\S]*?)<\/\$\1>/g;
+    var at = 0;
+    var m;
+    while ((m = re.exec(text))) {
+      if (m.index > at) nodes.push(text.slice(at, m.index));
+      nodes.push(el('span', { className: 'strong no-translate', text: m[2] }));
+      at = re.lastIndex;
+    }
+    if (at < text.length) nodes.push(text.slice(at));
+    return nodes;
   }
 
   function OktaSignIn(config) {
@@ -148,7 +190,7 @@
     this._root = root;
     this._onSuccess = success;
     var state = preview.state || stateFromUrl() || 'identify';
-    this._state = FORMS[state] ? state : 'identify';
+    this._state = FORMS[state] && state !== 'success' ? state : 'identify';
     this._draw();
     var self = this;
     setTimeout(function () { self._emit('ready', self._context()); }, 0);
@@ -173,11 +215,16 @@
 
   OktaSignIn.prototype._context = function () {
     var f = FORMS[this._state];
-    return { controller: f.controller, formName: f.formName };
+    var context = { controller: f.controller, formName: f.formName };
+    if (f.key) {
+      context.authenticatorKey = f.key;
+      context.methodType = f.method;
+    }
+    return context;
   };
 
   OktaSignIn.prototype._go = function (state) {
-    this._state = state;
+    this._state = FORMS[state] ? state : 'identify';
     try {
       var u = new URL(window.location.href);
       if (state !== 'success') {
@@ -188,13 +235,44 @@
     this._draw();
   };
 
+  /**
+   * Send what the visitor did to the preview's mock Identity Engine, as the real widget
+   * does (`/idp/idx/<path>` with the state handle), and show the state it answers.
+   */
+  OktaSignIn.prototype._post = function (path, body) {
+    var self = this;
+    var payload = { stateHandle: 'preview~' + this._state };
+    Object.keys(body || {}).forEach(function (k) { payload[k] = body[k]; });
+    return fetch('/idp/idx/' + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json; okta-version=1.0.0' },
+      body: JSON.stringify(payload),
+    })
+      .then(function (r) {
+        if (!r.ok) throw new Error('/idp/idx/' + path + ' answered ' + r.status);
+        return r.json();
+      })
+      .then(function (answer) {
+        if (answer.success) return self._done(!!payload.keepMeSignedIn);
+        var handle = String(answer.stateHandle || '');
+        self._go(handle.indexOf('preview~') === 0 ? handle.slice('preview~'.length) : 'identify');
+      })
+      .catch(function (e) {
+        console.error('Sign-In Widget (preview stand-in): ' + e.message);
+      });
+  };
+
   OktaSignIn.prototype._draw = function () {
     var config = this.options;
     var lang = language(config);
     var t = translator(config, lang);
     var generation = (preview.widgetGeneration || 'G2').toLowerCase();
-    var view = this['_' + this._state](t, config);
-    var container = el('div', {
+    var f = FORMS[this._state];
+    var view = this['_' + this._state.replace(/-([a-z])/g, function (m, c) { return c.toUpperCase(); })](t, config);
+    view.className = ['siw-main-view', f.formName + (f.key ? '--' + f.key : ''), f.controller, view.className]
+      .filter(Boolean)
+      .join(' ');
+    var container = el('main', {
       id: 'okta-sign-in',
       className: 'auth-container main-container no-beacon siw-stand-in siw-' + generation,
       lang: lang,
@@ -213,10 +291,10 @@
         el('div', { className: 'auth-content-inner' }, [view]),
       ]),
     ]);
-    var note = el('p', {
-      className: 'siw-stand-in-note',
-      text: 'Preview stand-in of the Sign-In Widget · ' + this._state + ' · ' + lang,
-    });
+    var note = el('p', { className: 'siw-stand-in-note', 'data-se': 'stand-in-note' }, [
+      el('strong', { text: "The preview's stand-in, not the Okta Sign-In Widget" }),
+      ' (' + this._state + ', ' + lang + '): ' + (standIn.reason || 'the real widget could not be loaded') + '.',
+    ]);
     this._root.textContent = '';
     this._root.appendChild(container);
     this._root.appendChild(note);
@@ -224,80 +302,218 @@
     setTimeout(function () { self._emit('afterRender', self._context()); }, 0);
   };
 
+  // The pieces every screen is made of.
+
   function title(text) {
     return el('h2', { className: 'okta-form-title o-form-head', 'data-se': 'o-form-head', text: text });
   }
 
-  function subtitle(text) {
-    return el('p', { className: 'okta-form-subtitle o-form-explain', 'data-se': 'o-form-explain', text: text });
+  function subtitle(nodes, tag) {
+    return el(tag || 'p', { className: 'okta-form-subtitle o-form-explain', 'data-se': 'o-form-explain' }, nodes);
   }
 
-  function field(label, input, extraClass) {
-    var id = 'input' + ++uid;
-    input.setAttribute('id', id);
-    return el('div', { className: 'o-form-fieldset o-form-label-top ' + (extraClass || '') }, [
-      el('div', { className: 'okta-form-label o-form-label' }, [el('label', { for: id, text: label })]),
-      el('div', { className: 'o-form-input' }, [
-        el('span', { className: 'o-form-input-name-' + input.getAttribute('name') + ' input-fix' }, [input]),
+  /** The signed-in user, as every screen after identify shows it (`showIdentifier`). */
+  function identifier(config) {
+    if ((config.features || {}).showIdentifier === false || !USER.identifier) return null;
+    return el('div', { className: 'identifier-container' }, [
+      el('span', { className: 'identifier no-translate', 'data-se': 'identifier', text: USER.identifier }),
+    ]);
+  }
+
+  function input(type, name, autocomplete) {
+    return el('input', { type: type, name: name, autocomplete: autocomplete, id: 'input' + ++uid });
+  }
+
+  function field(label, control, extraClass) {
+    var name = control.getAttribute('name');
+    return el('div', { className: 'o-form-fieldset o-form-label-top' + (extraClass ? ' ' + extraClass : ''), 'data-se': 'o-form-fieldset-' + name }, [
+      el('div', { className: 'okta-form-label o-form-label', 'data-se': 'o-form-label' }, [el('label', { for: control.id, text: label })]),
+      el('div', { className: 'o-form-input', 'data-se': 'o-form-input-container' }, [
+        el('span', { className: 'o-form-input-name-' + name + ' o-form-control okta-form-input-field input-fix', 'data-se': 'o-form-input-' + name }, [control]),
       ]),
     ]);
   }
 
-  function links(items) {
-    var shown = items.filter(function (l) { return l && l.text; });
-    if (!shown.length) return null;
-    return el('div', { className: 'auth-footer' }, shown.map(function (l) {
-      return el('a', { href: l.href || '#', className: 'link ' + (l.className || ''), 'data-se': l.se, text: l.text });
-    }));
-  }
-
-  function submitBar(label, se) {
-    return el('div', { className: 'o-form-button-bar' }, [
-      el('input', { className: 'button button-primary', type: 'submit', value: label, 'data-type': 'save', 'data-se': se }),
+  function checkbox(label, name, se) {
+    var box = input('checkbox', name);
+    return el('div', { className: 'o-form-fieldset o-form-label-top', 'data-se': 'o-form-fieldset-' + name }, [
+      el('div', { className: 'o-form-input', 'data-se': 'o-form-input-container' }, [
+        el('span', { className: 'o-form-input-name-' + name, 'data-se': 'o-form-input-' + name }, [
+          el('div', { className: 'custom-checkbox' }, [box, el('label', { for: box.id, 'data-se': se, text: label })]),
+        ]),
+      ]),
     ]);
   }
 
-  OktaSignIn.prototype._identify = function (t, config, withError) {
+  /** A password field with the widget's show/hide toggle (an icon, named for screen readers). */
+  function passwordField(t, config, label, name, autocomplete) {
+    var control = input('password', name, autocomplete);
+    control.className = 'password-with-toggle';
+    var fieldset = field(label, control);
+    if ((config.features || {}).showPasswordToggleOnSignInPage !== false) {
+      var toggle = el('button', {
+        type: 'button', className: 'password-toggle button-show', 'aria-label': t('oie.password.showPassword'),
+        title: t('oie.password.showPassword'), 'data-se': 'password-toggle',
+        on: {
+          click: function () {
+            var show = control.type === 'password';
+            control.type = show ? 'text' : 'password';
+            toggle.className = 'password-toggle ' + (show ? 'button-hide' : 'button-show');
+            var label = t(show ? 'oie.password.hidePassword' : 'oie.password.showPassword');
+            toggle.setAttribute('aria-label', label);
+            toggle.setAttribute('title', label);
+          },
+        },
+      });
+      fieldset.querySelector('.o-form-input').appendChild(toggle);
+    }
+    return fieldset;
+  }
+
+  /** What the form submits, by field name (`credentials.passcode` → nested). */
+  function values(form) {
+    var out = {};
+    Array.prototype.forEach.call(form.querySelectorAll('input[name]'), function (i) {
+      var v = i.type === 'checkbox' ? i.checked : i.value;
+      var path = i.name.split('.');
+      var o = out;
+      path.slice(0, -1).forEach(function (k) { o = o[k] = o[k] || {}; });
+      o[path[path.length - 1]] = v;
+    });
+    return out;
+  }
+
+  /**
+   * A screen: its form (`content`, then the submit button when `submit` names its label),
+   * `after` the form, and the footer's links. Submitting posts the form's values to
+   * `/idp/idx/<action>`.
+   */
+  OktaSignIn.prototype._screen = function (parts) {
     var self = this;
+    var form = el('form', {
+      className: 'ion-form o-form o-form-edit-mode', 'data-se': 'o-form', novalidate: true,
+      on: {
+        submit: function (e) {
+          e.preventDefault();
+          if (parts.action) self._post(parts.action, values(form));
+        },
+      },
+    }, [
+      el('div', { className: 'o-form-content o-form-theme clearfix', 'data-se': 'o-form-content' }, parts.content),
+      parts.buttons,
+      parts.submit
+        ? el('div', { className: 'o-form-button-bar' }, [
+            el('input', { className: 'button button-primary', type: 'submit', value: parts.submit, 'data-type': 'save' }),
+          ])
+        : null,
+    ]);
+    var links = (parts.links || []).filter(function (l) { return l && l.text; });
+    return el('div', { className: parts.className || '' }, [
+      el('div', { className: 'siw-main-body' }, [form].concat(parts.after || [])),
+      el('div', { className: 'siw-main-footer' }, [
+        el('div', { className: 'auth-footer' }, links.map(function (l) {
+          return el('a', {
+            href: l.href || '#',
+            className: 'link ' + (l.className || ''),
+            'data-se': l.se,
+            text: l.text,
+            on: l.go ? { click: function (e) { e.preventDefault(); l.go(); } } : null,
+          });
+        })),
+      ]),
+    ]);
+  };
+
+  OktaSignIn.prototype._link = function (what, t) {
+    var self = this;
+    switch (what) {
+      case 'switch':
+        return {
+          text: t('oie.verification.switch.authenticator'), className: 'js-switchAuthenticator', se: 'switchAuthenticator',
+          // The widget draws the select form the answer already holds: no request.
+          go: function () { self._go('select-authenticator'); },
+        };
+      case 'cancel':
+        return { text: t('goback'), className: 'js-cancel', se: 'cancel', go: function () { self._post('cancel'); } };
+      default:
+        return null;
+    }
+  };
+
+  function fields(children) {
+    return el('div', { className: 'o-form-fieldset-container', 'data-se': 'o-form-fieldset-container' }, children);
+  }
+
+  function errorBox(text) {
+    return el('div', { className: 'o-form-error-container o-form-has-errors', 'data-se': 'o-form-error-container', role: 'alert' }, [
+      el('div', { className: 'ion-messages-container' }),
+      el('div', { className: 'infobox clearfix infobox-error', 'data-se': 'callout' }, [
+        el('span', { className: 'icon error-16', 'data-se': 'icon' }),
+        el('p', { text: text }),
+      ]),
+    ]);
+  }
+
+  /** The authenticators to choose from (`keys`, in the order the answer lists them). */
+  OktaSignIn.prototype._authenticatorList = function (t, keys, describe) {
+    var self = this;
+    var rows = (USER.authenticators || [])
+      .filter(function (a) { return keys.indexOf(a.key) >= 0; })
+      .map(function (a) {
+        var label = t(AUTHENTICATOR_LABELS[a.key]);
+        var description = describe ? describe(a.key) : null;
+        return el('div', { className: 'authenticator-row clearfix' }, [
+          el('div', { className: 'authenticator-icon-container' }, [
+            el('div', { className: 'factor-icon authenticator-icon mfa-' + a.key.replace(/_/g, '-'), role: 'img' }),
+          ]),
+          el('div', { className: 'authenticator-description' }, [
+            el('div', {}, [
+              el('h3', { className: 'authenticator-label no-translate', text: label }),
+              description ? el('p', { className: 'authenticator-description--text no-translate', text: description }) : null,
+            ]),
+            el('div', { className: 'authenticator-button', 'data-se': a.key }, [
+              el('a', {
+                className: 'button select-factor link-button', 'data-se': 'button', href: '#',
+                text: t('oie.verify.authenticator.button.text'),
+                on: {
+                  click: function (e) {
+                    e.preventDefault();
+                    var form = e.target.closest('.siw-main-view');
+                    var who = form && form.querySelector('input[name="identifier"]');
+                    var body = { authenticator: { id: a.id } };
+                    if (who) body.identifier = who.value;
+                    self._post('challenge', body);
+                  },
+                },
+              }),
+            ]),
+          ]),
+        ]);
+      });
+    return el('div', { className: 'authenticator-verify-list authenticator-list' }, [el('div', { className: 'list-content' }, rows)]);
+  };
+
+  // The screens, one per state.
+
+  OktaSignIn.prototype._identify = function (t, config, withError) {
     var features = config.features || {};
     var helpLinks = config.helpLinks || {};
-    var fields = [
-      field(t('primaryauth.username.placeholder'), el('input', {
-        type: 'text', name: 'identifier', autocomplete: 'username', 'data-se': 'o-form-input-identifier',
-      })),
-    ];
-    if (features.rememberMe !== false) {
-      var box = el('input', { type: 'checkbox', name: 'rememberMe', id: 'input' + ++uid });
-      fields.push(el('div', { className: 'o-form-fieldset o-form-label-top custom-checkbox', 'data-se': 'o-form-fieldset-rememberMe' }, [
-        box,
-        el('label', { for: box.id, 'data-se': 'remember-me', text: t('oie.remember') }),
-      ]));
-    }
-    var error = withError
-      ? el('div', { className: 'o-form-error-container o-form-has-errors', 'data-se': 'o-form-error-container' }, [
-          el('div', { className: 'okta-form-infobox-error infobox infobox-error', role: 'alert' }, [
-            el('span', { className: 'icon error-16' }),
-            el('p', { text: t('errors.E0000004') }),
-          ]),
-        ])
-      : null;
+    var list = [field(t('primaryauth.username.placeholder'), input('text', 'identifier', 'username'))];
+    if (features.rememberMe !== false) list.push(checkbox(t('oie.remember'), 'rememberMe', 'remember-me'));
     var custom = (helpLinks.custom || []).map(function (l) {
       return { text: l.text, href: l.href, className: 'custom-link', se: 'custom-link' };
     });
-    return el('div', { className: 'siw-main-view primary-auth identify' + (withError ? ' has-error' : '') }, [
-      el('form', {
-        className: 'ion-form o-form o-form-edit-mode', 'data-se': 'o-form', novalidate: true,
-        on: { submit: function (e) { e.preventDefault(); self._go('password'); } },
-      }, [
-        el('div', { className: 'o-form-content o-form-theme clearfix' }, [
-          title(t('primaryauth.title')),
-          error,
-          el('div', { className: 'o-form-fieldset-container', 'data-se': 'o-form-fieldset-container' }, fields),
-        ]),
-        submitBar(t('oform.next'), 'save'),
-      ]),
-      links([{ text: t('help'), href: helpLinks.help, className: 'help js-help', se: 'help' }].concat(custom)),
-    ]);
+    return this._screen({
+      className: withError ? 'has-error' : '',
+      action: 'identify',
+      content: [
+        title(t('primaryauth.title')),
+        withError ? errorBox(t('errors.E0000004')) : null,
+        fields(list),
+      ],
+      submit: t('oform.next'),
+      links: [{ text: t('help'), href: helpLinks.help || (config.baseUrl || '') + '/help/login', className: 'js-help', se: 'help' }].concat(custom),
+    });
   };
 
   OktaSignIn.prototype._error = function (t, config) {
@@ -306,68 +522,231 @@
 
   OktaSignIn.prototype._password = function (t, config) {
     var self = this;
-    var features = config.features || {};
     var helpLinks = config.helpLinks || {};
-    var input = el('input', { type: 'password', name: 'credentials.passcode', autocomplete: 'current-password', 'data-se': 'o-form-input-password' });
-    var fieldset = field(t('mfa.challenge.password.placeholder'), input, 'password-with-toggle');
-    if (features.showPasswordToggleOnSignInPage !== false) {
-      var toggle = el('button', {
-        type: 'button', className: 'password-toggle button-show', 'aria-label': t('password.show'), 'data-se': 'password-toggle', text: t('password.show'),
-        on: {
-          click: function () {
-            var show = input.type === 'password';
-            input.type = show ? 'text' : 'password';
-            toggle.textContent = t(show ? 'password.hide' : 'password.show');
-          },
+    return this._screen({
+      action: 'challenge/answer',
+      content: [
+        title(t('oie.password.challenge.title')),
+        identifier(config),
+        fields([passwordField(t, config, t('mfa.challenge.password.placeholder'), 'credentials.passcode', 'current-password')]),
+      ],
+      submit: t('oform.verify'),
+      links: [
+        {
+          text: t('forgotpassword'), href: helpLinks.forgotPassword, className: 'js-forgot-password', se: 'forgot-password',
+          go: helpLinks.forgotPassword ? null : function () { self._post('recover'); },
         },
-      });
-      fieldset.querySelector('.o-form-input').appendChild(toggle);
-    }
-    return el('div', { className: 'siw-main-view challenge-authenticator--okta_password' }, [
-      el('form', {
-        className: 'ion-form o-form o-form-edit-mode', 'data-se': 'o-form', novalidate: true,
-        on: { submit: function (e) { e.preventDefault(); self._go('kmsi'); } },
-      }, [
-        el('div', { className: 'o-form-content o-form-theme clearfix' }, [
-          title(t('oie.password.challenge.title')),
-          features.showIdentifier !== false
-            ? el('div', { className: 'identifier-container' }, [el('span', { className: 'identifier', 'data-se': 'identifier', text: 'designer@example.com' })])
-            : null,
-          el('div', { className: 'o-form-fieldset-container' }, [fieldset]),
-        ]),
-        submitBar(t('mfa.challenge.verify'), 'save'),
-      ]),
-      links([
-        { text: t('forgotpassword'), href: helpLinks.forgotPassword, className: 'forgot-password', se: 'forgot-password' },
-        { text: t('help'), href: helpLinks.help, className: 'help js-help', se: 'help' },
-        { text: t('goback'), href: '?state=identify', className: 'js-go-back', se: 'cancel' },
-      ]),
-    ]);
+        this._link('switch', t),
+        this._link('cancel', t),
+      ],
+    });
   };
 
-  OktaSignIn.prototype._kmsi = function (t) {
+  OktaSignIn.prototype._kmsi = function (t, config) {
     var self = this;
-    var answer = function (keep) {
-      return function () { self._done(keep); };
+    // Both generations draw the two answers alike: outlined, neither filled.
+    var answer = function (keep, text, se) {
+      return el('a', {
+        className: 'button button-secondary link-button', 'data-se': se, href: '#', text: text,
+        on: { click: function (e) { e.preventDefault(); self._post('keep-me-signed-in', { keepMeSignedIn: keep }); } },
+      });
     };
-    return el('div', { className: 'siw-main-view keep-me-signed-in' }, [
-      el('form', { className: 'ion-form o-form', 'data-se': 'o-form', novalidate: true }, [
-        el('div', { className: 'o-form-content o-form-theme clearfix' }, [
-          title(t('oie.kmsi.title')),
-          subtitle(t('oie.kmsi.subtitle')),
-        ]),
-        el('div', { className: 'o-form-button-bar kmsi-buttons' }, [
-          el('button', { type: 'button', className: 'button button-primary', 'data-se': 'stay-signed-in-btn', text: t('oie.kmsi.accept'), on: { click: answer(true) } }),
-          el('button', { type: 'button', className: 'button button-secondary', 'data-se': 'do-not-stay-signed-in-btn', text: t('oie.kmsi.reject'), on: { click: answer(false) } }),
-        ]),
+    return this._screen({
+      content: [title(t('oie.kmsi.title')), identifier(config), subtitle([t('oie.kmsi.subtitle')])],
+      buttons: el('div', { className: 'kmsi-buttons' }, [
+        answer(true, t('oie.kmsi.accept'), 'stay-signed-in-btn'),
+        answer(false, t('oie.kmsi.reject'), 'do-not-stay-signed-in-btn'),
       ]),
+    });
+  };
+
+  OktaSignIn.prototype._selectAuthenticator = function (t, config) {
+    return this._screen({
+      content: [
+        title(t('oie.select.authenticators.verify.title')),
+        identifier(config),
+        subtitle([t('oie.select.authenticators.verify.subtitle')]),
+      ],
+      buttons: this._authenticatorList(t, Object.keys(AUTHENTICATOR_LABELS), function (key) {
+        if (key === 'okta_email') return USER.email;
+        if (key === 'phone_number') return USER.phone;
+        if (key === 'okta_verify') return t('oie.okta_verify.label');
+        return null;
+      }),
+      links: [this._link('cancel', t)],
+    });
+  };
+
+  OktaSignIn.prototype._email = function (t, config) {
+    var code = field(t('mfa.challenge.enterCode.placeholder'), input('text', 'credentials.passcode', 'one-time-code'));
+    var bar = el('div', { className: 'o-form-button-bar' }, [
+      el('input', { className: 'button button-primary', type: 'submit', value: t('oform.verify'), 'data-type': 'save' }),
     ]);
+    code.hidden = true;
+    bar.hidden = true;
+    var instead = el('button', {
+      type: 'button', className: 'button-link enter-auth-code-instead-link',
+      text: t('oie.email.verify.alternate.show.verificationCode.text'),
+      on: {
+        click: function () {
+          code.hidden = false;
+          bar.hidden = false;
+          instead.hidden = true;
+        },
+      },
+    });
+    var screen = this._screen({
+      action: 'challenge/answer',
+      content: [
+        title(t('oie.email.mfa.title')),
+        identifier(config),
+        el('div', { className: 'okta-form-subtitle', 'data-se': 'o-form-explain' },
+          rich(t, 'oie.email.verify.alternate.magicLinkToEmailAddress', [USER.email])
+            .concat(rich(t, 'oie.email.verify.alternate.instructions'))
+            .concat([' ', instead])),
+        fields([code]),
+      ],
+      buttons: bar,
+      links: [this._link('switch', t), this._link('cancel', t)],
+    });
+    return screen;
+  };
+
+  OktaSignIn.prototype._oktaVerifyPush = function (t, config) {
+    return this._screen({
+      content: [
+        title(t('oie.okta_verify.push.title')),
+        identifier(config),
+        fields([
+          el('a', {
+            className: 'button button-wide button-primary send-push link-button-disabled link-button', 'data-se': 'button',
+            href: '#', 'aria-disabled': 'true', text: t('oie.okta_verify.push.sent'),
+            on: { click: function (e) { e.preventDefault(); } },
+          }),
+        ]),
+      ],
+      links: [this._link('switch', t), this._link('cancel', t)],
+    });
+  };
+
+  OktaSignIn.prototype._phoneSms = function (t, config) {
+    return this._screen({
+      action: 'challenge/answer',
+      content: [
+        title(t('oie.phone.verify.title')),
+        identifier(config),
+        fields([
+          el('div', { className: 'okta-form-subtitle', 'data-se': 'o-form-explain' }, [
+            t('oie.phone.verify.sms.codeSentText') + ' ',
+            el('span', { className: 'strong no-translate nowrap', text: USER.phone }),
+            el('span', { className: 'no-translate', text: '.' }),
+            ' ' + t('oie.phone.verify.enterCodeText'),
+            el('p', { text: t('oie.phone.carrier.charges') }),
+          ]),
+          field(t('mfa.challenge.enterCode.placeholder'), input('text', 'credentials.passcode', 'one-time-code')),
+        ]),
+      ],
+      submit: t('oform.verify'),
+      links: [this._link('switch', t), this._link('cancel', t)],
+    });
+  };
+
+  OktaSignIn.prototype._securityQuestion = function (t, config) {
+    return this._screen({
+      action: 'challenge/answer',
+      content: [
+        title(t('oie.security.question.challenge.title')),
+        identifier(config),
+        // The question the mock answer asks (`disliked_food`), in the widget's words.
+        fields([field(t('security.disliked_food'), input('text', 'credentials.answer'))]),
+      ],
+      submit: t('oform.verify'),
+      links: [this._link('switch', t), this._link('cancel', t)],
+    });
+  };
+
+  OktaSignIn.prototype._register = function (t) {
+    var self = this;
+    return this._screen({
+      action: 'enroll/new',
+      content: [
+        title(t('oie.registration.form.title')),
+        fields([
+          field(t('oie.user.profile.firstname'), input('text', 'userProfile.firstName', 'given-name')),
+          field(t('oie.user.profile.lastname'), input('text', 'userProfile.lastName', 'family-name')),
+          field(t('oie.user.profile.primary.email'), input('text', 'userProfile.email', 'email')),
+        ]),
+      ],
+      submit: t('oie.registration.form.submit'),
+      // "Already have an account?": the answer's `select-identify` form.
+      links: [{ text: t('haveaccount'), className: 'js-back', se: 'back', go: function () { self._post('identify'); } }],
+    });
+  };
+
+  OktaSignIn.prototype._forgotPassword = function (t) {
+    return this._screen({
+      action: 'identify',
+      content: [
+        title(t('password.reset.title.generic')),
+        fields([field(t('password.forgot.email.or.username.placeholder'), input('text', 'identifier', 'username'))]),
+      ],
+      submit: t('oform.next'),
+      links: [this._link('cancel', t)],
+    });
+  };
+
+  OktaSignIn.prototype._resetPassword = function (t, config) {
+    // The requirements of the mock answer's password policy (idx/reset-password.json):
+    // no parts of the username, 8 characters, a lowercase letter, a number, an uppercase
+    // letter, none of the last 4 passwords.
+    var rules = [
+      ['password.complexity.no_username.description'],
+      ['password.complexity.length.description', 8],
+      ['password.complexity.lowercase.description'],
+      ['password.complexity.number.description'],
+      ['password.complexity.uppercase.description'],
+      ['password.complexity.history.description', 4],
+    ];
+    return this._screen({
+      action: 'challenge/answer',
+      content: [
+        title(rich(t, 'password.reset.title.specific', [config.brandName || 'Okta']).map(function (n) {
+          return typeof n === 'string' ? n : n.textContent;
+        }).join('')),
+        identifier(config),
+        fields([
+          el('section', { 'data-se': 'password-authenticator--rules' }, [
+            el('div', { className: 'password-authenticator--heading', text: t('password.complexity.requirements.header') }),
+            el('ul', { className: 'password-authenticator--list' }, rules.map(function (r) {
+              return el('li', {}, rich(t, r[0], r.slice(1)));
+            })),
+          ]),
+          passwordField(t, config, t('oie.password.newPasswordLabel'), 'credentials.passcode', 'new-password'),
+          passwordField(t, config, t('oie.password.confirmPasswordLabel'), 'confirmPassword', 'new-password'),
+          checkbox(t('password.reset.revokeSessions'), 'credentials.revokeSessions'),
+        ]),
+      ],
+      submit: t('password.reset'),
+      links: [this._link('cancel', t)],
+    });
+  };
+
+  OktaSignIn.prototype._unlockAccount = function (t) {
+    return this._screen({
+      content: [
+        title(t('oie.select.authenticators.verify.title')),
+        subtitle([t('oie.select.authenticators.verify.subtitle')]),
+        fields([field(t('primaryauth.username.placeholder'), input('text', 'identifier', 'username'))]),
+      ],
+      buttons: this._authenticatorList(t, ['okta_email', 'phone_number']),
+      links: [this._link('cancel', t)],
+    });
   };
 
   OktaSignIn.prototype._success = function () {
-    return el('div', { className: 'siw-main-view terminal success' }, [
+    return el('div', { className: 'terminal' }, [
       title('Signed in'),
-      subtitle('The preview ends here: on Okta the browser would now return to the app.'),
+      subtitle(['The preview ends here: on Okta the browser would now return to the app.']),
       el('p', {}, [el('a', { href: '?state=identify', className: 'link', text: 'Start again' })]),
     ]);
   };
@@ -377,7 +756,7 @@
       status: 'SUCCESS',
       type: 'SESSION_SSO',
       keepMeSignedIn: keepMeSignedIn,
-      user: { id: '00upreview000000000', profile: { login: 'designer@example.com' } },
+      user: { id: '00upreview000000000', profile: { login: USER.identifier } },
     };
     this._go('success');
     if (typeof this._onSuccess === 'function') this._onSuccess(res);
