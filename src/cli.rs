@@ -120,12 +120,17 @@ pub enum Command {
     /// Live preview: every target's pages, rendered in memory, reloading on every save.
     ///
     /// The index lists every target (environment × brand) with a switcher for the widget
-    /// state (identify, password, the Keep me signed in prompt, error) and the locale;
-    /// `?state=kmsi&locale=fr` picks them in a page's URL. Okta's tags get stand-ins, and
-    /// each response carries a fresh nonce in the Content-Security-Policy header Okta would
-    /// send (report-only with `[csp] mode = "report_only"`), so the browser reports every
-    /// violation; they are printed here and shown on the page. A template error replaces
-    /// the page with the diagnostic until it is fixed.
+    /// state (identify, password, the Keep me signed in prompt, error, select an
+    /// authenticator, email, Okta Verify push, SMS, security question, sign-up, forgot and
+    /// reset password, unlock account) and the locale; `?state=kmsi&locale=fr` picks them
+    /// in a page's URL. The widget is the real Okta Sign-In Widget of the project's
+    /// `[widget] version`, driven by mock Identity Engine answers: from --widget-dir, else
+    /// node_modules, else the widget cache (filled from Okta's CDN); only when none can be
+    /// had, the preview's stand-in, saying so. Each response carries a fresh nonce in the
+    /// Content-Security-Policy header Okta would send (report-only with
+    /// `[csp] mode = "report_only"`), so the browser reports every violation; they are
+    /// printed here and shown on the page. A template error replaces the page with the
+    /// diagnostic until it is fixed.
     #[command(
         after_help = "Example:\n  signin-pages serve --open\n  signin-pages serve --port 0 --widget-dir node_modules/@okta/okta-signin-widget"
     )]
