@@ -1438,6 +1438,8 @@ fn the_widget_s_files_are_revalidated_not_fetched_again() {
     assert_eq!(changed.status, 200);
     assert_eq!(changed.body, "/* widget 2 */");
     assert_ne!(changed.header("ETag"), Some(tag.as_str()));
+}
+
 /// The files a loopback CDN serves for `version`: the script, and a Gen2 stylesheet
 /// naming `css` (the rest of its text), plus `more` (paths below the version).
 fn cdn_files(version: &str, css: &str, more: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -1626,6 +1628,8 @@ fn a_version_cached_without_its_images_is_filled_again() {
     // Complete now: served from the cache without the CDN.
     let s = Serve::start_in(p.path(), &[], &off);
     assert_eq!(s.get("/__preview/siw/img/a.png").body, "PNG");
+}
+
 // Issue 13: the stand-in, when it is shown, speaks the page's language with the widget's
 // own texts (the embedded data/widget/stand-in/strings.json, English filling the gaps),
 // knows the mock answers' user and why it is shown, and moves on through the same mock
