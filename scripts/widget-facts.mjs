@@ -178,6 +178,9 @@ export const STAND_IN_KEYS = [
   // identify, error
   'primaryauth.title', 'primaryauth.username.placeholder', 'oie.remember', 'oform.next', 'help',
   'errors.E0000004',
+  // identify's links when the answer offers them: unlock-account, select-enroll-profile
+  // ("Don't have an account?" + the link, which G2 labels with the registration title)
+  'unlockaccount', 'registration.signup.label',
   // password
   'oie.password.challenge.title', 'mfa.challenge.password.placeholder', 'oie.password.showPassword',
   'oie.password.hidePassword', 'oform.verify', 'forgotpassword', 'oie.verification.switch.authenticator', 'goback',

@@ -7,7 +7,11 @@
 // draw them; the user chip (the mock answers' user, with its icon) on every screen after
 // identify, where the real widget shows it; a label saying it is the stand-in and why;
 // and its buttons and links lead where the real widget's do, through the same mock
-// Identity Engine.
+// Identity Engine. With `[preview] registration` / `unlock` on, the mock answers of
+// identify and error offer `select-enroll-profile` / `unlock-account`, and the stand-in
+// draws "Unlock account?" and "Don't have an account? Sign up" from the answer as the
+// real G2 does (its element classes and data-se, the widget's own texts), and following
+// them reaches register / unlock-account through the mock; with them off, neither link.
 //
 // Run with tests/browser/run.sh; screenshots go to PREVIEW_ARTIFACTS as
 // stand-in-<generation>-<state>-<locale>.png.
@@ -118,12 +122,16 @@ function shownLines(page) {
   });
 }
 
-/** A starter project of `generation` whose locale files set no widget string. */
-function project(dir, generation) {
-  const p = join(dir, generation);
+/**
+ * A starter project of `generation` whose locale files set no widget string, with
+ * `preview` (lines of its `[preview]` table) when given.
+ */
+function project(dir, generation, preview = '') {
+  const p = join(dir, preview ? `${generation}-${preview.replace(/\W+/g, '-')}` : generation);
   execFileSync(bin, ['init', p, '-q']);
   const toml = join(p, 'signin-pages.toml');
-  writeFileSync(toml, readFileSync(toml, 'utf8').replace(/^generation = "G\d"/m, `generation = "${generation}"`));
+  const text = readFileSync(toml, 'utf8').replace(/^generation = "G\d"/m, `generation = "${generation}"`);
+  writeFileSync(toml, preview ? `${text}\n[preview]\n${preview}` : text);
   for (const locale of LOCALES) {
     const file = join(p, 'locales', `${locale}.toml`);
     const text = readFileSync(file, 'utf8').replace(/^\[(kmsi|widget)\][\s\S]*?(?=^\[|(?![\s\S]))/gm, '');
@@ -144,6 +152,36 @@ async function open(browser, url) {
   await page.locator('#okta-sign-in [data-se="o-form-head"]').first().waitFor({ timeout: 10000 });
   return { page, problems };
 }
+
+/**
+ * The identify footer as the stand-in draws it, in the real G2's markup: the `data-se`
+ * of each `a.link` directly in `.auth-footer` with its classes and text, and the
+ * "Don't have an account? Sign up" line (`.footer-info .signup-info`), or null.
+ */
+async function offeredLinks(page) {
+  const found = await page.evaluate(() => {
+    const footer = document.querySelector('#okta-sign-in .siw-main-footer > .auth-footer');
+    const text = (e) => e && e.textContent;
+    const info = footer.querySelector(':scope > .footer-info > .signup-info');
+    const signupLink = info && info.querySelector(':scope > span.signup-link > a.link');
+    return {
+      footer: [...footer.querySelectorAll(':scope > a.link')].map((a) => a.dataset.se),
+      ...(footer.querySelector(':scope > a.link.js-unlock')
+        ? { unlock: { se: footer.querySelector('.js-unlock').dataset.se, text: text(footer.querySelector('.js-unlock')) } }
+        : {}),
+      signup: info
+        ? {
+            label: text(info.querySelector(':scope > span:first-child')),
+            link: signupLink && { className: signupLink.className, se: signupLink.dataset.se, text: text(signupLink) },
+          }
+        : null,
+    };
+  });
+  return normDeep(found);
+}
+
+/** `value` with every string in it as the visitor reads it (`norm`). */
+const normDeep = (value) => JSON.parse(JSON.stringify(value), (k, v) => (typeof v === 'string' ? norm(v) : v));
 
 let dir;
 let browser;
@@ -222,6 +260,11 @@ for (const generation of ['G2', 'G3']) {
             assert.equal(await chip.count(), 0, `${state}: no user chip before identify`);
           }
 
+          if (state === 'identify' || state === 'error') {
+            // The settings are off: the answer offers neither, so neither link is drawn.
+            assert.deepEqual(await offeredLinks(page), { footer: ['help'], signup: null }, `${state} ${locale}`);
+          }
+
           if (state === 'kmsi') {
             // Both answers outlined: a visible border, no fill, as both generations draw them.
             for (const se of ['stay-signed-in-btn', 'do-not-stay-signed-in-btn']) {
@@ -283,3 +326,72 @@ for (const generation of ['G2', 'G3']) {
     });
   });
 }
+
+// Issue 13 in the stand-in: what the real G2 draws when the org has self-service
+// unlock / registration on (tests/browser/states.test.mjs checks the real widget). The
+// texts are the installed widget's, the markup the real G2's: `a.link.js-unlock
+// [data-se=unlock]` before Help, and `.footer-info > .signup-info` with the label and
+// `a.link.js-enroll[data-se=enroll]` (G2 labels it with `oie.registration.form.title`).
+for (const generation of ['G2', 'G3']) {
+  test(`sign-up and unlock links when the mock answer offers them (${generation}, ${LOCALES.join(', ')})`, { timeout: 60000 }, async () => {
+    const [proc, url] = await serve(project(dir, generation, 'registration = true\nunlock = true\n'));
+    try {
+      for (const locale of LOCALES) {
+        const strings = widgetStrings(locale);
+        const expected = {
+          footer: ['unlock', 'help'],
+          unlock: { se: 'unlock', text: strings.unlockaccount },
+          signup: {
+            label: strings['registration.signup.label'],
+            link: { className: 'link js-enroll', se: 'enroll', text: strings['oie.registration.form.title'] },
+          },
+        };
+        for (const state of ['identify', 'error']) {
+          const { page, problems } = await open(browser, `${url}prod/${BRAND}/sign-in?state=${state}&locale=${locale}`);
+          await page.screenshot({ path: join(artifacts, `stand-in-${generation}-${state}-links-${locale}.png`) });
+          assert.deepEqual(await offeredLinks(page), normDeep(expected), `${state} in ${generation}, ${locale}`);
+          for (const se of ['unlock', 'enroll']) {
+            assert.ok(await page.locator(`#okta-sign-in [data-se="${se}"]`).isVisible(), `${se} ${state} ${locale}`);
+          }
+
+          // Following each reaches its state through the mock Identity Engine: a POST to
+          // the href the answer gives, whose answer names the state.
+          for (const [se, path, to, formName] of [
+            ['enroll', '/idp/idx/enroll', 'register', 'enroll-profile'],
+            ['unlock', '/idp/idx/unlock-account', 'unlock-account', 'select-authenticator-unlock-account'],
+          ]) {
+            await page.goto(`${url}prod/${BRAND}/sign-in?state=${state}&locale=${locale}`);
+            await page.locator('#okta-sign-in [data-se="o-form-head"]').waitFor();
+            const posted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === path);
+            await page.locator(`#okta-sign-in [data-se="${se}"]`).click();
+            assert.equal(JSON.parse((await posted).postData()).stateHandle, `preview~${state}`);
+            await page.waitForURL(new RegExp(`[?&]state=${to}(&|$)`), { timeout: 10000 });
+            await page.locator(`#okta-sign-in .siw-main-view.${formName}`).waitFor({ timeout: 10000 });
+          }
+          assert.deepEqual(await page.evaluate(() => window.__signinPreview.violations), [], `${state} ${locale}`);
+          assert.deepEqual(problems, [], `${state} ${locale}`);
+          await page.close();
+        }
+      }
+    } finally {
+      proc.kill();
+    }
+  });
+}
+
+// Each link follows its own remediation: with only unlock on, no sign-up line.
+test('only the unlock link when only [preview] unlock is on (G2)', { timeout: 30000 }, async () => {
+  const [proc, url] = await serve(project(dir, 'G2', 'unlock = true\n'));
+  try {
+    const { page, problems } = await open(browser, `${url}prod/${BRAND}/sign-in?state=identify&locale=en`);
+    assert.deepEqual(await offeredLinks(page), {
+      footer: ['unlock', 'help'],
+      unlock: { se: 'unlock', text: norm(widgetStrings('en').unlockaccount) },
+      signup: null,
+    });
+    assert.deepEqual(problems, []);
+    await page.close();
+  } finally {
+    proc.kill();
+  }
+});

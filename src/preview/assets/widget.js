@@ -7,7 +7,8 @@
  * element ids, class names and data-se attributes — so that the page's CSS and i18n
  * apply as they will on Okta:
  *
- *   identify             username, "Keep me signed in", Next, Help
+ *   identify             username, "Keep me signed in", Next, Help (and "Unlock account?",
+ *                        "Sign up" when the answer offers them)
  *   password             the password challenge: "Forgot password?", another method, back
  *   kmsi                 the post-sign-in Keep me signed in prompt, both buttons outlined
  *   error                identify with "Unable to sign in"
@@ -24,9 +25,13 @@
  * Its texts are the widget's own in the page's language (`standIn.strings`, from the
  * widget's labels: data/widget/stand-in/strings.json), the page's `config.i18n`
  * overriding them as it does the widget's. Every screen after identify shows the user
- * (`standIn.user`, the mock answers' user) as the real widget does. Where a button or
- * link leads, the stand-in asks the preview's mock Identity Engine (`/idp/idx/…`, the
- * answers the real widget gets), so both move on alike.
+ * (`standIn.user`, the mock answers' user) as the real widget does. Like the real widget
+ * it reads each state from the preview's mock Identity Engine (`/idp/idx/…`): it
+ * introspects the state first, and draws what depends on the org from that answer — the
+ * "Unlock account?" and "Sign up" links beside the identify form appear exactly when the
+ * answer offers `unlock-account` / `select-enroll-profile` (the project's `[preview]`
+ * settings decide that on the server). Where a button or link leads, it posts there, so
+ * both move on alike.
  *
  * The state comes from the preview's switcher (?state=…). No eval, no inline styles:
  * the page's CSP applies to it too.
@@ -191,9 +196,18 @@
     this._onSuccess = success;
     var state = preview.state || stateFromUrl() || 'identify';
     this._state = FORMS[state] && state !== 'success' ? state : 'identify';
-    this._draw();
     var self = this;
-    setTimeout(function () { self._emit('ready', self._context()); }, 0);
+    // As the real widget does: introspect the state, then draw what the answer offers.
+    this._request('/idp/idx/introspect', { stateToken: 'preview~' + this._state })
+      .catch(function (e) {
+        console.error('Sign-In Widget (preview stand-in): ' + e.message);
+        return null;
+      })
+      .then(function (answer) {
+        self._answer = answer;
+        self._draw();
+        self._emit('ready', self._context());
+      });
   };
 
   OktaSignIn.prototype.showSignIn = function (options) {
@@ -235,25 +249,37 @@
     this._draw();
   };
 
+  /** POST `payload` to the mock Identity Engine at `url`: its JSON answer. */
+  OktaSignIn.prototype._request = function (url, payload) {
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json; okta-version=1.0.0' },
+      body: JSON.stringify(payload),
+    }).then(function (r) {
+      if (!r.ok) throw new Error(url + ' answered ' + r.status);
+      return r.json();
+    });
+  };
+
+  /** The form named `name` the current answer offers (`remediation.value`), or null. */
+  OktaSignIn.prototype._remediation = function (name) {
+    var forms = ((this._answer || {}).remediation || {}).value;
+    return (Array.isArray(forms) ? forms : []).filter(function (f) { return f && f.name === name; })[0] || null;
+  };
+
   /**
    * Send what the visitor did to the preview's mock Identity Engine, as the real widget
-   * does (`/idp/idx/<path>` with the state handle), and show the state it answers.
+   * does (`/idp/idx/<path>`, or the `href` of a form the answer offers, with the state
+   * handle), and show the state it answers.
    */
   OktaSignIn.prototype._post = function (path, body) {
     var self = this;
     var payload = { stateHandle: 'preview~' + this._state };
     Object.keys(body || {}).forEach(function (k) { payload[k] = body[k]; });
-    return fetch('/idp/idx/' + path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json; okta-version=1.0.0' },
-      body: JSON.stringify(payload),
-    })
-      .then(function (r) {
-        if (!r.ok) throw new Error('/idp/idx/' + path + ' answered ' + r.status);
-        return r.json();
-      })
+    return this._request(/^(https?:)?\//.test(path) ? path : '/idp/idx/' + path, payload)
       .then(function (answer) {
         if (answer.success) return self._done(!!payload.keepMeSignedIn);
+        self._answer = answer;
         var handle = String(answer.stateHandle || '');
         self._go(handle.indexOf('preview~') === 0 ? handle.slice('preview~'.length) : 'identify');
       })
@@ -385,8 +411,8 @@
 
   /**
    * A screen: its form (`content`, then the submit button when `submit` names its label),
-   * `after` the form, and the footer's links. Submitting posts the form's values to
-   * `/idp/idx/<action>`.
+   * `after` the form, and the footer's links (then `footerInfo`, the sign-up line).
+   * Submitting posts the form's values to `/idp/idx/<action>`.
    */
   OktaSignIn.prototype._screen = function (parts) {
     var self = this;
@@ -411,18 +437,20 @@
     return el('div', { className: parts.className || '' }, [
       el('div', { className: 'siw-main-body' }, [form].concat(parts.after || [])),
       el('div', { className: 'siw-main-footer' }, [
-        el('div', { className: 'auth-footer' }, links.map(function (l) {
-          return el('a', {
-            href: l.href || '#',
-            className: 'link ' + (l.className || ''),
-            'data-se': l.se,
-            text: l.text,
-            on: l.go ? { click: function (e) { e.preventDefault(); l.go(); } } : null,
-          });
-        })),
+        el('div', { className: 'auth-footer' }, links.map(link).concat([parts.footerInfo])),
       ]),
     ]);
   };
+
+  function link(l) {
+    return el('a', {
+      href: l.href || '#',
+      className: 'link ' + (l.className || ''),
+      'data-se': l.se,
+      text: l.text,
+      on: l.go ? { click: function (e) { e.preventDefault(); l.go(); } } : null,
+    });
+  }
 
   OktaSignIn.prototype._link = function (what, t) {
     var self = this;
@@ -435,6 +463,26 @@
         };
       case 'cancel':
         return { text: t('goback'), className: 'js-cancel', se: 'cancel', go: function () { self._post('cancel'); } };
+      case 'unlock': {
+        // The page's own unlock page when it names one, else the answer's `unlock-account`.
+        var unlockUrl = (this.options.helpLinks || {}).unlock;
+        var unlock = this._remediation('unlock-account');
+        if (!unlockUrl && !unlock) return null;
+        return {
+          text: t('unlockaccount'), href: unlockUrl, className: 'js-unlock', se: 'unlock',
+          go: unlockUrl ? null : function () { self._post(unlock.href); },
+        };
+      }
+      case 'enroll': {
+        // The answer's `select-enroll-profile`; the page's `registration.click` instead, if any.
+        var enroll = this._remediation('select-enroll-profile');
+        if (!enroll) return null;
+        var click = (this.options.registration || {}).click;
+        return {
+          text: t('oie.registration.form.title'), className: 'js-enroll', se: 'enroll',
+          go: typeof click === 'function' ? function () { click(); } : function () { self._post(enroll.href); },
+        };
+      }
       default:
         return null;
     }
@@ -503,6 +551,7 @@
     var custom = (helpLinks.custom || []).map(function (l) {
       return { text: l.text, href: l.href, className: 'custom-link', se: 'custom-link' };
     });
+    var enroll = this._link('enroll', t);
     return this._screen({
       className: withError ? 'has-error' : '',
       action: 'identify',
@@ -512,7 +561,19 @@
         fields(list),
       ],
       submit: t('oform.next'),
-      links: [{ text: t('help'), href: helpLinks.help || (config.baseUrl || '') + '/help/login', className: 'js-help', se: 'help' }].concat(custom),
+      links: [
+        this._link('unlock', t),
+        { text: t('help'), href: helpLinks.help || (config.baseUrl || '') + '/help/login', className: 'js-help', se: 'help' },
+      ].concat(custom),
+      // "Don't have an account? Sign up", under the links.
+      footerInfo: enroll
+        ? el('div', { className: 'footer-info' }, [
+            el('div', { className: 'signup-info' }, [
+              el('span', { text: t('registration.signup.label') }),
+              el('span', { className: 'signup-link' }, [link(enroll)]),
+            ]),
+          ])
+        : null,
     });
   };
 
