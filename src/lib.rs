@@ -10,6 +10,8 @@
 //!   URL and knows nothing of the pipeline), [`write`] (real folders only, atomic and
 //!   durable), [`starter`], and [`widget`], what each Sign-In Widget version has;
 //! - the pipeline, in the order data flows: [`config`] and [`project`] load the files,
+//!   [`theme`] merges and checks the rest of the sign-in brand (theme, images, sign-out
+//!   page, brand settings),
 //!   [`payload`] shapes the request bodies, [`plan`] picks the targets, [`render`] runs
 //!   Tera behind the Okta-tag mask, [`check`] finds problems (every page check reads one
 //!   scanner, [`check::scan`]), [`compile`] ties those together and [`emit`] writes
@@ -52,6 +54,7 @@ pub mod redact;
 pub mod render;
 pub mod source;
 pub mod starter;
+pub mod theme;
 pub mod visual;
 pub mod widget;
 pub mod write;

@@ -27,6 +27,8 @@ const LAYERS: &[&[&str]] = &[
     // The pipeline, in the order data flows through it.
     &["config"],
     &["project"],
+    // The rest of the sign-in brand: theme, images, sign-out page, brand settings.
+    &["theme"],
     &["payload"],
     &["plan"],
     &["render"],

@@ -65,6 +65,7 @@ pub fn project_wide(project: &Project) -> Vec<Diagnostic> {
     out.extend(okta::project_wide(project));
     siw::project_wide(project, &mut out);
     out.extend(tokens::project_wide(&project.config));
+    out.extend(crate::theme::check_project(project));
     out
 }
 

@@ -12,6 +12,7 @@ mod folders;
 mod kmsi;
 mod model;
 mod raw;
+mod theme;
 mod tokens;
 mod validate;
 mod widget;
@@ -32,6 +33,10 @@ pub use model::{
     Brand, Config, Csp, CspMode, Environment, OAuth, PreviewSettings, WidgetGeneration,
 };
 pub use raw::{table_to_json, toml_to_json};
+pub use theme::{
+    BrandSettings, ColorKey, ImageKey, OKTA_DEFAULT, SignOutLayer, ThemeLayer, TouchPoint,
+    valid_hex_color,
+};
 pub use tokens::{Token, TokenValue, Tokens};
 pub use validate::{MAX_SRC_LIST, valid_locale, valid_widget_version};
 pub use widget::{GracePeriodRequiredSoon, WidgetCustomizations};

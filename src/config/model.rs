@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::kmsi::Kmsi;
+use super::theme::{BrandSettings, SignOutLayer, ThemeLayer};
 use super::tokens::Tokens;
 use super::widget::WidgetCustomizations;
 use crate::diag::Rule;
@@ -36,6 +37,9 @@ pub struct Config {
     pub render: crate::budget::Limits,
     /// `[preview]`: what the preview's mock org offers.
     pub preview: PreviewSettings,
+    /// `[theme]` and `[sign_out]`, when written (`crate::theme` merges the layers).
+    pub theme: Option<ThemeLayer>,
+    pub sign_out: Option<SignOutLayer>,
 }
 
 /// `[preview]`: the org features the preview's mock Identity Engine offers, as a real
@@ -92,6 +96,9 @@ pub struct Environment {
     pub kmsi: Option<Kmsi>,
     /// `[environments.<name>.tokens]`: overrides `[widget.tokens]`.
     pub tokens: Tokens,
+    /// `[environments.<name>.theme]` / `.sign_out`: override the project's.
+    pub theme: Option<ThemeLayer>,
+    pub sign_out: Option<SignOutLayer>,
 }
 
 /// `[environments.E.oauth]`: an OAuth 2.0 service app (client credentials with a
@@ -130,6 +137,11 @@ pub struct Brand {
     pub widget_customizations: WidgetCustomizations,
     /// The brand's `tokens`: overrides `[widget.tokens]` and the environment's.
     pub tokens: Tokens,
+    /// The brand's `theme` / `sign_out`: override the project's and the environment's.
+    pub theme: Option<ThemeLayer>,
+    pub sign_out: Option<SignOutLayer>,
+    /// `remove_powered_by_okta`, `privacy_policy_url`, … : the brand itself in Okta.
+    pub settings: BrandSettings,
 }
 
 impl Config {

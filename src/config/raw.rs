@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use super::kmsi::RawKmsi;
 use super::model::{CspMode, OAuth, PreviewSettings, WidgetGeneration};
+use super::theme::{RawSignOut, RawTheme};
 use super::tokens::RawTokens;
 use super::widget::WidgetCustomizations;
 
@@ -37,6 +38,9 @@ pub(crate) struct RawConfig {
     pub(crate) render: RawRender,
     #[serde(default)]
     pub(crate) preview: PreviewSettings,
+    /// `[theme]` and `[sign_out]`: the brand's theme and sign-out page (`theme.rs`).
+    pub(crate) theme: Option<RawTheme>,
+    pub(crate) sign_out: Option<RawSignOut>,
 }
 
 /// `[project]`.
@@ -83,6 +87,9 @@ pub(crate) struct RawEnvironment {
     /// Overrides `[widget.tokens]` key by key for this environment.
     #[serde(default)]
     pub(crate) tokens: RawTokens,
+    /// Override `[theme]` and `[sign_out]` key by key for this environment.
+    pub(crate) theme: Option<RawTheme>,
+    pub(crate) sign_out: Option<RawSignOut>,
 }
 
 /// `[[brands]]`.
@@ -97,6 +104,14 @@ pub(crate) struct RawBrand {
     /// Overrides `[widget.tokens]` (and the environment's) key by key for this brand.
     #[serde(default)]
     pub(crate) tokens: RawTokens,
+    /// Override `[theme]` and `[sign_out]` (and the environment's) key by key.
+    pub(crate) theme: Option<RawTheme>,
+    pub(crate) sign_out: Option<RawSignOut>,
+    /// The brand's own settings in Okta (`theme.rs`'s `BrandSettings`).
+    pub(crate) remove_powered_by_okta: Option<bool>,
+    pub(crate) privacy_policy_url: Option<Spanned<String>>,
+    pub(crate) agree_to_custom_privacy_policy: Option<bool>,
+    pub(crate) locale: Option<Spanned<String>>,
 }
 
 /// `[check]`.

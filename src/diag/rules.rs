@@ -320,6 +320,31 @@ registry! {
         "Something that looks like an Okta API token (`SSWS …`, a 42-character `00…` token), a private key or a client secret is in a page, or anywhere in the project's files: signin-pages.toml, a locale file, any file under templates/ (rendered or not, Tera comments included) or a text file under static/. A secret a page shows is reported once, where it is written (a template line, or the variable's value in signin-pages.toml or a locale file).",
         "The sign-in page is public: anyone can read the secret and act as your org or app. A secret no page shows is still in the repository and its history, readable by everyone who can clone it: it is as leaked, so it is an error too. Output never repeats a secret: messages show its first four characters and its length, and the source line under a finding shows it masked.",
         "Remove it and revoke it in Okta (rotate the key or client secret); pages never need secrets, and the project keeps none: tokens come from an environment variable (`token_env`), keys from a `private_key_file` that git ignores, or `private_key_env`.";
+    B001: Error, false,
+        "a theme colour that is not #rrggbb",
+        "A colour of `[theme]` (or an environment's or brand's `theme`) — `primary_color`, `primary_contrast_color`, `secondary_color`, `secondary_contrast_color` — that is not `#` and six hexadecimal digits: `#fff`, `red`, `rgb(…)`, a missing `#`.",
+        "Okta's Themes API takes colours only as `#rrggbb` and refuses the whole theme otherwise, at deploy time, after other brands were already written.",
+        "Write the colour as `#` and six hexadecimal digits (`#fff` is `#ffffff`).";
+    B002: Error, false,
+        "a theme variant Okta does not know",
+        "A touch-point variant of the theme — `sign_in_page`, `error_page`, `email_template`, `end_user_dashboard`, `loading_page` — that is not one of the values Okta's spec lists for it (`SignInPageTouchPointVariant` …). The message suggests the nearest one.",
+        "Okta refuses the theme with a 400 at deploy time.",
+        "Use one of the values listed in the help line, written exactly (upper case, underscores): `BACKGROUND_IMAGE`, `BACKGROUND_SECONDARY_COLOR`, `OKTA_DEFAULT`, …";
+    B003: Error, false,
+        "a theme image Okta would refuse",
+        "The `logo`, `favicon` or `background` of a theme, read by its header (magic bytes and dimensions; the extension is not trusted): the logo is not PNG, JPEG or GIF or is 100 kB or more; the favicon is not PNG or ICO, not square, or larger than 512 × 512; the background is not PNG, JPEG or GIF or is 2 MB or more; or the header is truncated or unreadable.",
+        "Okta refuses the upload at deploy time (and an SVG or WebP renamed `.png` is still refused); a favicon that is not square is distorted in browser tabs.",
+        "Export the image again in an accepted format and size: the message says what the file is and what Okta takes.";
+    B004: Error, false,
+        "a theme image file is missing or outside the project",
+        "A theme's `logo`, `favicon` or `background` names a file that does not exist, is not a regular file, or lies outside the project (an absolute path, `..`, or a link that leads out).",
+        "Nothing could be uploaded; a path outside the project would publish a file the repository does not hold, and differ from one machine to the next.",
+        "Put the image in the project (e.g. `static/logo.png`) and write its path relative to the project folder.";
+    B005: Warning, true,
+        "theme colours below WCAG AA contrast",
+        "A theme colour and its contrast colour (`primary_color` with `primary_contrast_color`, `secondary_color` with `secondary_contrast_color`, merged for each environment and brand) have a contrast ratio below 4.5:1 — the same WCAG rule and threshold as the design-token check W022. Only pairs where the project sets both colours are judged (Okta derives a contrast colour the project leaves unset).",
+        "Okta draws the contrast colour as text on the colour (the sign-in button's label on the primary colour): below 4.5:1, people with low vision or on a bright screen cannot read it (WCAG 2.x success criterion 1.4.3).",
+        "Darken one colour or lighten the other until the ratio is at least 4.5:1; the message gives the ratio.";
     W020: Warning, true,
         "a design token the widget does not read",
         "A Gen3 design token — in `[widget.tokens]`, an environment's or a brand's `tokens`, or a `config.theme.tokens` object in a page's script — whose name the pinned widget version does not know, or tokens set where the widget reads none: `[widget] generation` is G2, or the version is older than 7.11.",

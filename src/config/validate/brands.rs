@@ -5,6 +5,7 @@ use super::Findings;
 use crate::config::folders::{brand_dir, folder_key};
 use crate::config::model::Brand;
 use crate::config::raw::{RawBrand, table_to_json};
+use crate::config::theme;
 
 pub(super) fn validate(f: &mut Findings<'_>, raw: &[RawBrand]) -> Vec<Brand> {
     if raw.is_empty() {
@@ -35,6 +36,15 @@ pub(super) fn validate(f: &mut Findings<'_>, raw: &[RawBrand]) -> Vec<Brand> {
             vars: table_to_json(&b.vars),
             widget_customizations: b.widget_customizations.clone(),
             tokens: super::widget::tokens(f, &b.tokens),
+            theme: theme::theme(f, b.theme.as_ref()),
+            sign_out: theme::sign_out(f, b.sign_out.as_ref()),
+            settings: theme::brand_settings(
+                f,
+                b.remove_powered_by_okta,
+                b.privacy_policy_url.as_ref(),
+                b.agree_to_custom_privacy_policy,
+                b.locale.as_ref(),
+            ),
         });
     }
     brands

@@ -105,5 +105,7 @@ fn environment(
         vars: table_to_json(&env.vars),
         kmsi,
         tokens: super::widget::tokens(f, &env.tokens),
+        theme: crate::config::theme::theme(f, env.theme.as_ref()),
+        sign_out: crate::config::theme::sign_out(f, env.sign_out.as_ref()),
     }
 }

@@ -106,6 +106,8 @@ pub(crate) fn validate(
     let brands = brands::validate(&mut f, &raw.brands);
     let (allow, deny) = check::validate(&mut f, &raw.check);
     let render = render::validate(&mut f, &raw.render);
+    let theme = super::theme::theme(&mut f, raw.theme.as_ref());
+    let sign_out = super::theme::sign_out(&mut f, raw.sign_out.as_ref());
     if f.errors() > before {
         return None;
     }
@@ -126,5 +128,7 @@ pub(crate) fn validate(
         deny,
         render,
         preview: raw.preview,
+        theme,
+        sign_out,
     })
 }
