@@ -181,12 +181,11 @@ fn check_image(
     if problems.is_empty() {
         return None;
     }
-    let takes = rule
-        .formats
-        .iter()
-        .map(|f| f.name())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let names: Vec<&str> = rule.formats.iter().map(|f| f.name()).collect();
+    let takes = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
     let mut help = format!("Okta takes a {key} as {takes}");
     if rule.below_bytes != u64::MAX {
         help.push_str(&format!(", smaller than {}", bytes(rule.below_bytes)));
@@ -250,17 +249,21 @@ fn problems(
 
 fn article(f: Format) -> &'static str {
     match f {
-        Format::Svg => "an",
+        Format::Svg | Format::Ico => "an",
         _ => "a",
     }
 }
 
 /// A size as people read it: `98.3 kB`, `2.4 MB`, `512 bytes`.
 fn bytes(n: u64) -> String {
+    let short = |v: f64, unit: &str| {
+        let s = format!("{v:.1}");
+        format!("{} {unit} ({n} bytes)", s.trim_end_matches(".0"))
+    };
     if n >= 1_000_000 {
-        format!("{:.1} MB ({n} bytes)", n as f64 / 1e6)
+        short(n as f64 / 1e6, "MB")
     } else if n >= 1_000 {
-        format!("{:.1} kB ({n} bytes)", n as f64 / 1e3)
+        short(n as f64 / 1e3, "kB")
     } else {
         format!("{n} bytes")
     }

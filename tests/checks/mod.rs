@@ -6,6 +6,7 @@ mod general;
 mod okta;
 mod origins;
 mod scanner;
+mod theme;
 mod tokens;
 mod widget;
 
