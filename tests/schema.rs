@@ -299,3 +299,76 @@ fn the_validator_catches_a_bad_body() {
     );
     assert!(errors.iter().any(|e| e.contains("mode")), "{errors:?}");
 }
+
+/// The theme's PUT body, the sign-out page's and the brand's (from a brand as Okta
+/// answers it) validate against `UpdateThemeRequest`, `HostedPage` and `BrandRequest`,
+/// with every property each schema requires; every variant the project may write is one
+/// of the spec's enum.
+#[test]
+fn theme_sign_out_and_brand_bodies_validate() {
+    let toml = r##"[project]
+name = "t"
+[theme]
+primary_color = "#0f5c45"
+primary_contrast_color = "#ffffff"
+secondary_contrast_color = "#000000"
+sign_in_page = "BACKGROUND_SECONDARY_COLOR"
+end_user_dashboard = "WHITE_LOGO_BACKGROUND"
+[sign_out]
+url = "https://www.example.com/bye"
+[environments.prod]
+[environments.dev.sign_out]
+[[brands]]
+name = "B"
+remove_powered_by_okta = true
+privacy_policy_url = "https://example.com/privacy"
+agree_to_custom_privacy_policy = true
+locale = "fr"
+"##;
+    let p = Project::with_page("<p>{{pageTitle}}</p>\n").file("signin-pages.toml", toml);
+    let mut diags = signin_pages::diag::Diagnostics::new();
+    let project = signin_pages::project::load(p.path(), &mut diags).expect("loads");
+    let c = &project.config;
+    let required = |name: &str, body: &Value| -> Vec<String> {
+        spec()["components"]["schemas"][name]["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|r| body.get(*r).is_none())
+            .map(|r| format!("{name}: required `{r}` missing"))
+            .collect()
+    };
+    for env in &c.environments {
+        let a = signin_pages::theme::resolve(c, env, &c.brands[0], p.path());
+        let theme = a.theme.unwrap().put_body();
+        let mut errors = check("UpdateThemeRequest", &theme.to_string());
+        errors.extend(required("UpdateThemeRequest", &theme));
+        let out = a.sign_out.unwrap().put_body();
+        errors.extend(check("HostedPage", &out.to_string()));
+        errors.extend(required("HostedPage", &out));
+        let answered = serde_json::json!({
+            "id": "bnd1", "name": "B", "isDefault": false, "emailDomainId": "OeD1",
+            "removePoweredByOkta": false, "customPrivacyPolicyUrl": null,
+            "_links": {"self": {"href": "https://t.okta.com/api/v1/brands/bnd1"}}
+        });
+        let brand = a.settings.brand_put_body(&answered);
+        errors.extend(check("BrandRequest", &brand.to_string()));
+        errors.extend(required("BrandRequest", &brand));
+        assert_eq!(errors, Vec::<String>::new(), "{}", env.name);
+        assert_eq!(brand["emailDomainId"], "OeD1");
+    }
+    // Every variant a project may write is the spec's, and every one of the spec's can be
+    // written.
+    for t in signin_pages::config::TouchPoint::ALL {
+        let schema = &spec()["components"]["schemas"]["UpdateThemeRequest"]["properties"]
+            [t.field()];
+        let listed: Vec<&str> = resolve(schema)["enum"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{} has no enum", t.field()))
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(listed, t.variants(), "{}", t.field());
+    }
+}
