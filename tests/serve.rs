@@ -1695,3 +1695,104 @@ fn the_stand_in_gets_the_widget_s_own_strings_in_the_page_s_language() {
     assert_eq!(data["widget"], "okta");
     assert!(data["standIn"].is_null(), "{}", data["standIn"]);
 }
+
+/// The theme's images and colours reach the page as Okta serves them for the page's
+/// variant: the images the theme names at its own URLs (typed by their header, cached
+/// as `static/` files), a `{{themedStylesUrl}}` built from the colours (cached for good
+/// under a URL versioned by its text), and the previous stand-ins for `OKTA_DEFAULT`.
+#[test]
+fn the_theme_gives_the_page_its_images_and_colours_per_variant() {
+    let logo = png_image(120, 40);
+    let favicon = png_image(32, 32);
+    let p = Project::starter()
+        .file("brand/logo.png", &logo)
+        // A PNG under an .ico name: the header says what it is.
+        .file("brand/favicon.ico", &favicon)
+        .file("brand/background.png", png_image(64, 40));
+    let base = p.read("signin-pages.toml");
+    let with_theme = |variant: &str| {
+        format!(
+            "{base}\n[theme]\nprimary_color = \"#0f5c45\"\nprimary_contrast_color = \"#ffffff\"\nsecondary_color = \"#223344\"\nsign_in_page = \"{variant}\"\nlogo = \"brand/logo.png\"\nfavicon = \"brand/favicon.ico\"\nbackground = \"brand/background.png\"\n"
+        )
+    };
+    p.write("signin-pages.toml", with_theme("BACKGROUND_IMAGE"));
+    let s = Serve::start(&p);
+    let page = s.get(PAGE);
+    assert_eq!(page.status, 200, "{}", page.body);
+    let theme = "/__preview/theme/prod/Example/";
+    assert!(
+        page.body
+            .contains(&format!("background-image: url({theme}background)")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(&format!("href=\"{theme}favicon\"")));
+    assert!(page.body.contains(&format!("\"logo\":\"{theme}logo\"")));
+    let css_url = regex::Regex::new(r#"href="(/__preview/theme/prod/Example/sign-in\.css\?v=[0-9a-f]+)""#)
+        .unwrap()
+        .captures(&page.body)
+        .unwrap_or_else(|| panic!("no themed stylesheet: {}", page.body))[1]
+        .to_string();
+    let css = s.get(&css_url);
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
+    assert!(css.header("Cache-Control").unwrap().contains("immutable"));
+    assert!(
+        css.body.contains("background-color: #0f5c45") && css.body.contains("color: #ffffff"),
+        "{}",
+        css.body
+    );
+    assert!(!css.body.contains("background-image: none"));
+
+    // The images, byte for byte, typed by their header, revalidated as static files are.
+    let icon = s.get(&format!("{theme}favicon"));
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.body, String::from_utf8_lossy(&favicon));
+    assert_eq!(icon.header("Content-Type"), Some("image/png"));
+    assert_eq!(icon.header("Cache-Control"), Some("no-cache"));
+    let tag = icon.header("ETag").unwrap().to_string();
+    let again = http_as(
+        s.addr,
+        &format!("Host: {}\r\nIf-None-Match: {tag}\r\n", s.addr),
+        "GET",
+        &format!("{theme}favicon"),
+        b"",
+    );
+    assert_eq!(again.status, 304);
+    assert_eq!(s.get(&format!("{theme}logo")).body, String::from_utf8_lossy(&logo));
+    for bad in [
+        format!("{theme}signin-pages.toml"),
+        format!("{theme}..%2f..%2fsignin-pages.toml"),
+        format!("{theme}logo/x"),
+        "/__preview/theme/prod/Nope/logo".to_string(),
+    ] {
+        assert_eq!(s.get(&bad).status, 404, "{bad}");
+    }
+
+    // The secondary colour instead of the background image.
+    let mut events = s.events();
+    p.write("signin-pages.toml", with_theme("BACKGROUND_SECONDARY_COLOR"));
+    assert!(events.next("reload", RELOAD).is_some());
+    let page = s.get(PAGE);
+    assert!(!page.body.contains(&format!("{theme}background")), "{}", page.body);
+    assert!(page.body.contains(&format!("href=\"{theme}favicon\"")));
+    let css_url2 = regex::Regex::new(r#"href="(/__preview/theme/prod/Example/sign-in\.css\?v=[0-9a-f]+)""#)
+        .unwrap()
+        .captures(&page.body)
+        .unwrap()[1]
+        .to_string();
+    assert_ne!(css_url2, css_url, "a new stylesheet is a new URL");
+    let css = s.get(&css_url2).body;
+    assert!(
+        css.contains("background-image: none !important; background-color: #223344"),
+        "{css}"
+    );
+
+    // OKTA_DEFAULT: Okta's look, the stand-ins of a project without a theme.
+    p.write("signin-pages.toml", with_theme("OKTA_DEFAULT"));
+    assert!(events.next("reload", RELOAD).is_some());
+    let page = s.get(PAGE);
+    assert!(!page.body.contains(theme), "{}", page.body);
+    assert!(page.body.contains("href=\"/__preview/themed.css?v="));
+    assert!(page.body.contains("background-image: url(/__preview/background.svg?v="));
+}

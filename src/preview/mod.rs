@@ -38,6 +38,7 @@ mod site;
 mod siw;
 mod standin;
 mod tags;
+mod theme;
 mod url;
 mod watch;
 

@@ -5,8 +5,8 @@
 
 use serde_json::{Map, Value, json};
 
-use super::assets;
-use super::site::{ProjectInfo, TargetPages};
+use super::site::{PageKind, ProjectInfo, TargetPages};
+use crate::config::ImageKey;
 
 /// What `OktaUtil.getSignInWidgetConfig()` returns: the widget's configuration as Okta
 /// builds it from the page's request body, with the brand's labels as i18n keys of the
@@ -73,8 +73,7 @@ pub(super) fn widget_config(
     json!({
         "baseUrl": origin,
         "brandName": target.brand,
-        "logo": project.logo.clone()
-            .unwrap_or_else(|| assets::url("logo.svg")),
+        "logo": super::theme::image_url(target, project, PageKind::SignIn, ImageKey::Logo),
         "logoText": target.brand,
         "language": locale,
         "i18n": { locale: i18n },

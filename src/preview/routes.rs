@@ -10,7 +10,7 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::site::{self, PageKind};
 use super::url::{Query, parse_query, percent_decode};
-use super::{Shared, assets, csp, events, guard, idx, page, pages, server};
+use super::{Shared, assets, csp, events, guard, idx, page, pages, server, theme};
 
 /// The most CSP reports kept for `/__preview/csp-reports`.
 const MAX_REPORTS: usize = 500;
@@ -94,6 +94,9 @@ impl Shared {
                     }
                     None => self.not_found(request),
                 }
+            }
+            (Method::Get | Method::Head, p) if p.starts_with("/__preview/theme/") => {
+                self.theme_file(request, &p["/__preview/theme/".len()..], query)
             }
             (Method::Get | Method::Head, p) if p.starts_with("/__preview/") => {
                 match assets::get(&p["/__preview/".len()..]) {
@@ -193,6 +196,28 @@ impl Shared {
         }
     }
 
+    /// A file of a target's theme (`super::theme`): an image from its path in the
+    /// project, typed by its header and cached as `static/` files are; or the stylesheet
+    /// of a page, cached for good under its versioned URL as the preview's own assets.
+    fn theme_file(&self, request: Request, rest: &str, query: &str) {
+        let site = self.current();
+        let found = theme::parse_path(rest)
+            .and_then(|(dir, name)| site.target(&dir).and_then(|t| theme::file(t, name)));
+        match found {
+            Some(theme::ThemeFile::Image(rel)) => {
+                serve_path(request, &self.root, &self.root, &rel, "no-cache", true);
+            }
+            Some(theme::ThemeFile::Css(css)) if query.starts_with("v=") => {
+                let response = Response::from_data(css.into_bytes())
+                    .with_header(header("Content-Type", "text/css; charset=utf-8"))
+                    .with_header(header("Cache-Control", "public, max-age=31536000, immutable"));
+                let _ = request.respond(response);
+            }
+            Some(theme::ThemeFile::Css(css)) => respond(request, 200, "text/css; charset=utf-8", css),
+            None => respond(request, 404, TEXT, "not found"),
+        }
+    }
+
     fn events(&self, request: Request) {
         let Some(rx) = self.events.subscribe() else {
             let _ = request.respond(Response::empty(503));
@@ -240,8 +265,13 @@ fn too_large(request: Request) {
 /// The file `rel` (a URL path) below `base`, when [`guard::open`] allows it: a regular
 /// file whose real path lies inside `within`, with `cache` as its `Cache-Control`.
 fn serve_file(request: Request, within: &Path, base: &Path, rel: &str, cache: &str) {
-    let rel = percent_decode(rel);
-    match guard::open(within, base, &rel) {
+    serve_path(request, within, base, &percent_decode(rel), cache, false);
+}
+
+/// [`serve_file`] of a path already decoded; `sniff`: the content type from the file's
+/// header (an image whose name does not say what it is), not its extension.
+fn serve_path(request: Request, within: &Path, base: &Path, rel: &str, cache: &str, sniff: bool) {
+    match guard::open(within, base, rel) {
         Some(file) => {
             // The validator: the file's size and modification time, so that a save (or a
             // reinstall) is a new tag and an unchanged file is answered with a 304.
@@ -266,8 +296,17 @@ fn serve_file(request: Request, within: &Path, base: &Path, rel: &str, cache: &s
                 let _ = request.respond(response);
                 return;
             }
+            let mut file = file;
+            let content_type = match sniff {
+                true => crate::theme::image::read_header(&mut file)
+                    .map_or("application/octet-stream", |h| h.format.mime()),
+                false => assets::content_type(rel),
+            };
+            if sniff && std::io::Seek::rewind(&mut file).is_err() {
+                return respond(request, 500, TEXT, "cannot read the file");
+            }
             let mut response = Response::from_file(file)
-                .with_header(header("Content-Type", assets::content_type(&rel)))
+                .with_header(header("Content-Type", content_type))
                 .with_header(header("Cache-Control", cache));
             if let Some(tag) = &tag {
                 response = response.with_header(header("ETag", tag));

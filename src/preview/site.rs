@@ -65,6 +65,8 @@ pub(crate) struct TargetPages {
     pub(crate) body: Value,
     /// This target's diagnostics and the project-wide ones.
     pub(crate) diags: Diagnostics,
+    /// The brand's theme for this target, when the project has one (`super::theme`).
+    pub(crate) theme: Option<crate::theme::Theme>,
 }
 
 impl TargetPages {
@@ -165,6 +167,7 @@ impl Site {
                     .and_then(|o| serde_json::from_str(&o.sign_in.json).ok())
                     .unwrap_or(Value::Null),
                 diags: diags.iter().filter(mine).cloned().collect(),
+                theme: crate::theme::resolve(config, env, brand, root).theme,
             });
         }
         let info = ProjectInfo {

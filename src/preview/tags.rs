@@ -10,8 +10,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::site::{PageKind, ProjectInfo, TargetPages};
-use super::{assets, idx};
-use crate::config::WidgetGeneration;
+use super::{assets, idx, theme};
+use crate::config::{ImageKey, WidgetGeneration};
 use crate::okta_tags;
 use crate::render::{escape_html, js_literal};
 
@@ -29,30 +29,16 @@ impl Values<'_> {
     pub(super) fn var(&self, name: &str) -> String {
         let n = self.nonce;
         let brand = &self.target.brand;
-        let logo = self
-            .project
-            .logo
-            .clone()
-            .unwrap_or_else(|| assets::url("logo.svg"));
+        let image = |i| theme::image_url(self.target, self.project, self.kind, i);
         match name {
             "pageTitle" => match self.kind {
                 PageKind::SignIn => format!("{brand} - Sign In"),
                 PageKind::Error => brand.clone(),
             },
             "nonceValue" => n.to_string(),
-            "bgImageUrl" => format!(
-                "url({})",
-                self.project
-                    .background
-                    .clone()
-                    .unwrap_or_else(|| assets::url("background.svg"))
-            ),
-            "themedStylesUrl" => assets::url("themed.css"),
-            "faviconUrl" => self
-                .project
-                .favicon
-                .clone()
-                .unwrap_or_else(|| assets::url("favicon.svg")),
+            "bgImageUrl" => format!("url({})", image(ImageKey::Background)),
+            "themedStylesUrl" => theme::styles_url(self.target, self.kind),
+            "faviconUrl" => image(ImageKey::Favicon),
             "SignInWidgetResources" => match self.real_widget {
                 Some(dist) => {
                     let (js, css) = idx::bundle(dist, self.project.generation);
@@ -74,7 +60,7 @@ impl Values<'_> {
             ),
             "config" => js_literal(self.config),
             "orgName" => brand.clone(),
-            "orgLogo" => logo,
+            "orgLogo" => image(ImageKey::Logo),
             "errorSummary" => "You don't have access to this page".into(),
             "errorDescription" => "<p>Your administrator has not assigned this app to you. \
                  (A sample error shown by the signin-pages preview.)</p>"

@@ -3,19 +3,8 @@
 
 use super::*;
 
-/// A real PNG of `w` × `h` (one colour, so it compresses to a few hundred bytes).
-pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
-    let mut out = Vec::new();
-    {
-        let mut e = png::Encoder::new(&mut out, w, h);
-        e.set_color(png::ColorType::Rgb);
-        e.set_depth(png::BitDepth::Eight);
-        let mut writer = e.write_header().unwrap();
-        writer
-            .write_image_data(&vec![200u8; (w * h * 3) as usize])
-            .unwrap();
-    }
-    out
+fn png(w: u32, h: u32) -> Vec<u8> {
+    png_image(w, h)
 }
 
 /// A project whose `[theme]` (line 3; keys from line 4) is `theme`.

@@ -282,3 +282,19 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// A real PNG of `w` × `h` (one colour, so it compresses to a few hundred bytes): theme
+/// images for the checks and the preview.
+pub fn png_image(w: u32, h: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut out, w, h);
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        let mut writer = e.write_header().expect("PNG header");
+        writer
+            .write_image_data(&vec![200u8; (w * h * 3) as usize])
+            .expect("PNG data");
+    }
+    out
+}
