@@ -361,8 +361,8 @@ locale = "fr"
     // Every variant a project may write is the spec's, and every one of the spec's can be
     // written.
     for t in signin_pages::config::TouchPoint::ALL {
-        let schema = &spec()["components"]["schemas"]["UpdateThemeRequest"]["properties"]
-            [t.field()];
+        let schema =
+            &spec()["components"]["schemas"]["UpdateThemeRequest"]["properties"][t.field()];
         let listed: Vec<&str> = resolve(schema)["enum"]
             .as_array()
             .unwrap_or_else(|| panic!("{} has no enum", t.field()))

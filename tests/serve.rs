@@ -1728,11 +1728,12 @@ fn the_theme_gives_the_page_its_images_and_colours_per_variant() {
     );
     assert!(page.body.contains(&format!("href=\"{theme}favicon\"")));
     assert!(page.body.contains(&format!("\"logo\":\"{theme}logo\"")));
-    let css_url = regex::Regex::new(r#"href="(/__preview/theme/prod/Example/sign-in\.css\?v=[0-9a-f]+)""#)
-        .unwrap()
-        .captures(&page.body)
-        .unwrap_or_else(|| panic!("no themed stylesheet: {}", page.body))[1]
-        .to_string();
+    let css_url =
+        regex::Regex::new(r#"href="(/__preview/theme/prod/Example/sign-in\.css\?v=[0-9a-f]+)""#)
+            .unwrap()
+            .captures(&page.body)
+            .unwrap_or_else(|| panic!("no themed stylesheet: {}", page.body))[1]
+            .to_string();
     let css = s.get(&css_url);
     assert_eq!(css.status, 200);
     assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
@@ -1759,7 +1760,10 @@ fn the_theme_gives_the_page_its_images_and_colours_per_variant() {
         b"",
     );
     assert_eq!(again.status, 304);
-    assert_eq!(s.get(&format!("{theme}logo")).body, String::from_utf8_lossy(&logo));
+    assert_eq!(
+        s.get(&format!("{theme}logo")).body,
+        String::from_utf8_lossy(&logo)
+    );
     for bad in [
         format!("{theme}signin-pages.toml"),
         format!("{theme}..%2f..%2fsignin-pages.toml"),
@@ -1771,16 +1775,24 @@ fn the_theme_gives_the_page_its_images_and_colours_per_variant() {
 
     // The secondary colour instead of the background image.
     let mut events = s.events();
-    p.write("signin-pages.toml", with_theme("BACKGROUND_SECONDARY_COLOR"));
+    p.write(
+        "signin-pages.toml",
+        with_theme("BACKGROUND_SECONDARY_COLOR"),
+    );
     assert!(events.next("reload", RELOAD).is_some());
     let page = s.get(PAGE);
-    assert!(!page.body.contains(&format!("{theme}background")), "{}", page.body);
+    assert!(
+        !page.body.contains(&format!("{theme}background")),
+        "{}",
+        page.body
+    );
     assert!(page.body.contains(&format!("href=\"{theme}favicon\"")));
-    let css_url2 = regex::Regex::new(r#"href="(/__preview/theme/prod/Example/sign-in\.css\?v=[0-9a-f]+)""#)
-        .unwrap()
-        .captures(&page.body)
-        .unwrap()[1]
-        .to_string();
+    let css_url2 =
+        regex::Regex::new(r#"href="(/__preview/theme/prod/Example/sign-in\.css\?v=[0-9a-f]+)""#)
+            .unwrap()
+            .captures(&page.body)
+            .unwrap()[1]
+            .to_string();
     assert_ne!(css_url2, css_url, "a new stylesheet is a new URL");
     let css = s.get(&css_url2).body;
     assert!(
@@ -1794,5 +1806,8 @@ fn the_theme_gives_the_page_its_images_and_colours_per_variant() {
     let page = s.get(PAGE);
     assert!(!page.body.contains(theme), "{}", page.body);
     assert!(page.body.contains("href=\"/__preview/themed.css?v="));
-    assert!(page.body.contains("background-image: url(/__preview/background.svg?v="));
+    assert!(
+        page.body
+            .contains("background-image: url(/__preview/background.svg?v=")
+    );
 }

@@ -120,9 +120,11 @@ impl TouchPoint {
     /// The variants Okta's spec lists, in its order.
     pub const fn variants(self) -> &'static [&'static str] {
         match self {
-            TouchPoint::SignInPage | TouchPoint::ErrorPage => {
-                &["BACKGROUND_IMAGE", "BACKGROUND_SECONDARY_COLOR", "OKTA_DEFAULT"]
-            }
+            TouchPoint::SignInPage | TouchPoint::ErrorPage => &[
+                "BACKGROUND_IMAGE",
+                "BACKGROUND_SECONDARY_COLOR",
+                "OKTA_DEFAULT",
+            ],
             TouchPoint::EmailTemplate => &["FULL_THEME", "OKTA_DEFAULT"],
             TouchPoint::EndUserDashboard => &[
                 "FULL_THEME",
@@ -274,10 +276,9 @@ pub(crate) fn theme(f: &mut Findings<'_>, raw: Option<&RawTheme>) -> Option<Them
     for k in ColorKey::ALL {
         let Some(v) = raw.color(k) else { continue };
         if valid_hex_color(v.get_ref()) {
-            layer.colors.insert(
-                k,
-                Spanned::new(v.span(), v.get_ref().to_ascii_lowercase()),
-            );
+            layer
+                .colors
+                .insert(k, Spanned::new(v.span(), v.get_ref().to_ascii_lowercase()));
         } else {
             let hint = short_hex(v.get_ref()).map_or(String::new(), |long| {
                 format!(" (`{}` written in full is `{long}`)", v.get_ref())
@@ -314,8 +315,7 @@ pub(crate) fn theme(f: &mut Findings<'_>, raw: Option<&RawTheme>) -> Option<Them
                     v.get_ref(),
                     t.key()
                 );
-                if let Some(near) = suggest::closest(v.get_ref(), t.variants().iter().copied())
-                {
+                if let Some(near) = suggest::closest(v.get_ref(), t.variants().iter().copied()) {
                     message.push_str(&format!("; did you mean `{near}`?"));
                 }
                 f.push(
@@ -337,15 +337,24 @@ pub(crate) fn theme(f: &mut Findings<'_>, raw: Option<&RawTheme>) -> Option<Them
 /// `#abc` → `#aabbcc`, for the hint.
 fn short_hex(s: &str) -> Option<String> {
     let digits = s.strip_prefix('#')?;
-    (digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| format!("#{}", digits.chars().flat_map(|c| [c, c]).collect::<String>()))
+    (digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_hexdigit())).then(|| {
+        format!(
+            "#{}",
+            digits.chars().flat_map(|c| [c, c]).collect::<String>()
+        )
+    })
 }
 
 /// Check one `[sign_out]` table.
 pub(crate) fn sign_out(f: &mut Findings<'_>, raw: Option<&RawSignOut>) -> Option<SignOutLayer> {
     let raw = raw?;
     if let Some(u) = &raw.url {
-        https_url(f, u, "sign_out.url", "the page visitors land on after signing out");
+        https_url(
+            f,
+            u,
+            "sign_out.url",
+            "the page visitors land on after signing out",
+        );
     }
     Some(SignOutLayer {
         url: raw.url.clone(),
@@ -408,7 +417,9 @@ mod tests {
         for ok in ["#0f5c45", "#FFFFFF", "#abcdef"] {
             assert!(valid_hex_color(ok), "{ok}");
         }
-        for bad in ["", "#fff", "0f5c45", "#0f5c4", "#0f5c455", "#0g5c45", "red", "#ééé"] {
+        for bad in [
+            "", "#fff", "0f5c45", "#0f5c4", "#0f5c455", "#0g5c45", "red", "#ééé",
+        ] {
             assert!(!valid_hex_color(bad), "{bad}");
         }
         assert_eq!(short_hex("#fA0").as_deref(), Some("#ffAA00"));

@@ -210,10 +210,15 @@ impl Shared {
             Some(theme::ThemeFile::Css(css)) if query.starts_with("v=") => {
                 let response = Response::from_data(css.into_bytes())
                     .with_header(header("Content-Type", "text/css; charset=utf-8"))
-                    .with_header(header("Cache-Control", "public, max-age=31536000, immutable"));
+                    .with_header(header(
+                        "Cache-Control",
+                        "public, max-age=31536000, immutable",
+                    ));
                 let _ = request.respond(response);
             }
-            Some(theme::ThemeFile::Css(css)) => respond(request, 200, "text/css; charset=utf-8", css),
+            Some(theme::ThemeFile::Css(css)) => {
+                respond(request, 200, "text/css; charset=utf-8", css)
+            }
             None => respond(request, 404, TEXT, "not found"),
         }
     }

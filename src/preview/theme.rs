@@ -90,7 +90,9 @@ pub(super) fn themed_css(theme: &Theme, variant: &str) -> String {
     let mut css = format!(
         "{}\n/* The theme's colours (variant {variant}). */\n\
          #okta-sign-in .button-primary, #okta-sign-in .button.button-primary {{ background: {primary}; background-color: {primary}; border-color: {primary};",
-        assets::get("themed.css").map_or("", |(_, body)| body).trim_end()
+        assets::get("themed.css")
+            .map_or("", |(_, body)| body)
+            .trim_end()
     );
     if let Some(text) = theme.color(ColorKey::PrimaryContrast) {
         css.push_str(&format!(" color: {text};"));

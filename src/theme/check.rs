@@ -208,11 +208,7 @@ fn check_image(
 }
 
 /// What is wrong with an image of `len` bytes whose header reads `header`.
-fn problems(
-    rule: &ImageRule,
-    len: u64,
-    header: Result<Header, image::HeaderError>,
-) -> Vec<String> {
+fn problems(rule: &ImageRule, len: u64, header: Result<Header, image::HeaderError>) -> Vec<String> {
     let mut out = Vec::new();
     if len >= rule.below_bytes {
         out.push(format!(
@@ -240,9 +236,7 @@ fn problems(
     if let (Some(max), Some((w, hh))) = (rule.max_side, h.size)
         && (w > max || hh > max)
     {
-        out.push(format!(
-            "is {w} × {hh} pixels (at most {max} × {max})"
-        ));
+        out.push(format!("is {w} × {hh} pixels (at most {max} × {max})"));
     }
     out
 }

@@ -161,7 +161,10 @@ fn sniff(head: &[u8]) -> Option<Format> {
 
 fn nonzero(format: Format, w: u32, h: u32) -> Result<(u32, u32), HeaderError> {
     if w == 0 || h == 0 {
-        return Err(HeaderError::Malformed(format, "its header gives a size of zero"));
+        return Err(HeaderError::Malformed(
+            format,
+            "its header gives a size of zero",
+        ));
     }
     Ok((w, h))
 }
@@ -218,7 +221,10 @@ fn jpeg_size<R: Read + Seek>(file: &mut R) -> Result<(u32, u32), HeaderError> {
         }
         let len = u64::from(u16::from_be_bytes([m[2], m[3]]));
         if len < 2 {
-            return Err(HeaderError::Malformed(Format::Jpeg, "a segment length is below 2"));
+            return Err(HeaderError::Malformed(
+                Format::Jpeg,
+                "a segment length is below 2",
+            ));
         }
         let sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
         if sof {
@@ -271,7 +277,9 @@ fn ico<R: Read + Seek>(file: &mut R) -> Result<Header, HeaderError> {
         if size.0 != size.1 && not_square.is_none() {
             not_square = Some(size);
         }
-        if largest.is_none_or(|(w, h)| u64::from(size.0) * u64::from(size.1) > u64::from(w) * u64::from(h)) {
+        if largest.is_none_or(|(w, h)| {
+            u64::from(size.0) * u64::from(size.1) > u64::from(w) * u64::from(h)
+        }) {
             largest = Some(size);
         }
     }
@@ -319,8 +327,14 @@ mod tests {
         assert_eq!((h.format, h.size), (Format::Png, Some((300, 80))));
         let gif = b"GIF89a\x10\x00\x20\x00rest";
         assert_eq!(header(gif).unwrap().size, Some((16, 32)));
-        assert!(matches!(header(&png(300, 80)[..20]), Err(HeaderError::Truncated(Format::Png))));
-        assert!(matches!(header(&png(0, 80)), Err(HeaderError::Malformed(..))));
+        assert!(matches!(
+            header(&png(300, 80)[..20]),
+            Err(HeaderError::Truncated(Format::Png))
+        ));
+        assert!(matches!(
+            header(&png(0, 80)),
+            Err(HeaderError::Malformed(..))
+        ));
     }
 
     #[test]
@@ -350,13 +364,19 @@ mod tests {
         assert_eq!(h.size, Some((512, 512)));
         assert_eq!(h.ico_not_square, None);
         // A count of 65535 with no entries: truncated.
-        assert!(matches!(header(&[0, 0, 1, 0, 0xFF, 0xFF]), Err(HeaderError::Truncated(_))));
+        assert!(matches!(
+            header(&[0, 0, 1, 0, 0xFF, 0xFF]),
+            Err(HeaderError::Truncated(_))
+        ));
     }
 
     #[test]
     fn other_formats_are_named() {
         assert_eq!(header(b"<svg xmlns=").unwrap().format, Format::Svg);
-        assert_eq!(header(b"RIFF\0\0\0\0WEBPVP8 ").unwrap().format, Format::Webp);
+        assert_eq!(
+            header(b"RIFF\0\0\0\0WEBPVP8 ").unwrap().format,
+            Format::Webp
+        );
         assert!(matches!(header(b"hello"), Err(HeaderError::Unknown)));
         assert!(matches!(header(b""), Err(HeaderError::Unknown)));
     }

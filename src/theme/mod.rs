@@ -18,8 +18,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value, json};
 
 use crate::config::{
-    BrandSettings, ColorKey, Config, Environment, ImageKey, OKTA_DEFAULT, SignOutLayer,
-    ThemeLayer, TouchPoint,
+    BrandSettings, ColorKey, Config, Environment, ImageKey, OKTA_DEFAULT, SignOutLayer, ThemeLayer,
+    TouchPoint,
 };
 
 pub use check::{ImageRule, check_project, image_rule};
@@ -199,13 +199,9 @@ fn sign_out_layers<'a>(
 }
 
 /// `maps` merged key by key, each over the ones before it.
-pub(crate) fn merged<'a, K: Ord + Copy, V>(
+pub(crate) fn merged<'a, K: Ord + Copy + 'a, V: 'a>(
     maps: impl IntoIterator<Item = &'a BTreeMap<K, V>>,
-) -> BTreeMap<K, &'a V>
-where
-    K: 'a,
-    V: 'a,
-{
+) -> BTreeMap<K, &'a V> {
     let mut out = BTreeMap::new();
     for m in maps {
         for (k, v) in m {

@@ -52,7 +52,10 @@ fn layers_merge_key_by_key() {
     assert_eq!(t.color(ColorKey::Primary), Some("#112233"));
     assert_eq!(t.color(ColorKey::PrimaryContrast), Some("#ffffff"));
     assert_eq!(t.variant(TouchPoint::SignInPage), "BACKGROUND_IMAGE");
-    assert_eq!(t.variant(TouchPoint::ErrorPage), "BACKGROUND_SECONDARY_COLOR");
+    assert_eq!(
+        t.variant(TouchPoint::ErrorPage),
+        "BACKGROUND_SECONDARY_COLOR"
+    );
     assert_eq!(t.variant(TouchPoint::LoadingPage), "OKTA_DEFAULT");
     assert_eq!(
         t.image(ImageKey::Logo).unwrap().path,
@@ -78,7 +81,9 @@ fn nothing_written_manages_nothing() {
     assert_eq!(a.theme, None);
     assert_eq!(a.sign_out, None);
     // An empty table manages the theme with Okta's defaults.
-    let c = parse("[project]\nname = \"t\"\n[theme]\n[sign_out]\n[environments.prod]\n[[brands]]\nname = \"A\"\n");
+    let c = parse(
+        "[project]\nname = \"t\"\n[theme]\n[sign_out]\n[environments.prod]\n[[brands]]\nname = \"A\"\n",
+    );
     let a = resolve(&c, &c.environments[0], &c.brands[0], Path::new("/p"));
     assert_eq!(
         a.theme.unwrap().put_body(),
@@ -92,7 +97,10 @@ fn nothing_written_manages_nothing() {
             "loadingPageTouchPointVariant": "OKTA_DEFAULT",
         })
     );
-    assert_eq!(a.sign_out.unwrap().put_body(), json!({"type": "OKTA_DEFAULT"}));
+    assert_eq!(
+        a.sign_out.unwrap().put_body(),
+        json!({"type": "OKTA_DEFAULT"})
+    );
 }
 
 #[test]

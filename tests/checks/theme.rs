@@ -9,10 +9,8 @@ fn png(w: u32, h: u32) -> Vec<u8> {
 
 /// A project whose `[theme]` (line 3; keys from line 4) is `theme`.
 fn themed(theme: &str) -> Project {
-    Project::with_page(&clean_page("", "")).file(
-        "signin-pages.toml",
-        config(&format!("[theme]\n{theme}\n")),
-    )
+    Project::with_page(&clean_page("", ""))
+        .file("signin-pages.toml", config(&format!("[theme]\n{theme}\n")))
 }
 
 const GOOD: &str = "primary_color = \"#0f5c45\"\nprimary_contrast_color = \"#ffffff\"\nsecondary_color = \"#ebebed\"\nsecondary_contrast_color = \"#1d1d21\"\nsign_in_page = \"BACKGROUND_IMAGE\"\nerror_page = \"BACKGROUND_SECONDARY_COLOR\"\nemail_template = \"FULL_THEME\"\nend_user_dashboard = \"LOGO_ON_FULL_WHITE_BACKGROUND\"\nloading_page = \"NONE\"\nlogo = \"static/logo.png\"\nfavicon = \"static/favicon.png\"\nbackground = \"static/background.png\"";
@@ -43,11 +41,17 @@ fn b001_a_colour_that_is_not_rrggbb() {
     // In a brand's theme too, at its line.
     let p = Project::with_page(&clean_page("", "")).file(
         "signin-pages.toml",
-        format!("{}[brands.theme]\nsecondary_color = \"ebebed\"\n", config("")),
+        format!(
+            "{}[brands.theme]\nsecondary_color = \"ebebed\"\n",
+            config("")
+        ),
     );
     let (found, human, _, _) = check_all_formats(&p);
     assert_eq!(
-        found.iter().map(|f| (f.code.as_str(), f.line, f.column)).collect::<Vec<_>>(),
+        found
+            .iter()
+            .map(|f| (f.code.as_str(), f.line, f.column))
+            .collect::<Vec<_>>(),
         [("B001", Some(10), Some(19))],
         "{human}"
     );
@@ -66,45 +70,80 @@ fn b002_a_variant_okta_does_not_know() {
     );
     // Each touch point has its own list: FULL_THEME is an email variant, not a loading one.
     let p = themed("email_template = \"FULL_THEME\"\nloading_page = \"FULL_THEME\"");
-    expect_only_as("rule_B002_loading", &p, "B002", "signin-pages.toml", 5, Some(16));
+    expect_only_as(
+        "rule_B002_loading",
+        &p,
+        "B002",
+        "signin-pages.toml",
+        5,
+        Some(16),
+    );
 }
 
 #[test]
 fn unknown_theme_keys_are_p001_at_the_key() {
     let p = themed("primary_colour = \"#0f5c45\"");
-    expect_only_as("theme_unknown_key", &p, "P001", "signin-pages.toml", 4, Some(1));
+    expect_only_as(
+        "theme_unknown_key",
+        &p,
+        "P001",
+        "signin-pages.toml",
+        4,
+        Some(1),
+    );
     let p = Project::with_page(&clean_page("", "")).file(
         "signin-pages.toml",
         config("[sign_out]\nurl = \"https://a.example\"\nkind = \"x\""),
     );
-    expect_only_as("sign_out_unknown_key", &p, "P001", "signin-pages.toml", 5, Some(1));
+    expect_only_as(
+        "sign_out_unknown_key",
+        &p,
+        "P001",
+        "signin-pages.toml",
+        5,
+        Some(1),
+    );
 }
 
 #[test]
 fn b003_images_are_judged_by_their_header_not_their_name() {
     // An SVG named .png.
-    let p = themed("logo = \"static/logo.png\"")
-        .file("static/logo.png", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+    let p = themed("logo = \"static/logo.png\"").file(
+        "static/logo.png",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
     expect_only(&p, "B003", "signin-pages.toml", 4, Some(8));
     let out = p.run(&["check"]);
     assert!(stderr(&out).contains("is an SVG"), "{}", stderr(&out));
     // A favicon that is not square; one larger than 512 × 512.
-    for (w, h, says) in [(64, 32, "64 × 32 pixels, not square"), (600, 600, "600 × 600 pixels (at most 512 × 512)")] {
+    for (w, h, says) in [
+        (64, 32, "64 × 32 pixels, not square"),
+        (600, 600, "600 × 600 pixels (at most 512 × 512)"),
+    ] {
         let p = themed("favicon = \"static/f.png\"").file("static/f.png", png(w, h));
         let (found, human, _, _) = check_all_formats(&p);
         assert_eq!(found.len(), 1, "{human}");
-        assert_eq!((found[0].code.as_str(), found[0].line, found[0].column), ("B003", Some(4), Some(11)));
+        assert_eq!(
+            (found[0].code.as_str(), found[0].line, found[0].column),
+            ("B003", Some(4), Some(11))
+        );
         assert!(human.contains(says), "{human}");
     }
     // A favicon may be an ICO; a logo may not.
-    let mut ico = vec![0, 0, 1, 0, 1, 0, 48, 48, 0, 0, 1, 0, 32, 0, 0, 0, 0, 0, 22, 0, 0, 0];
+    let mut ico = vec![
+        0, 0, 1, 0, 1, 0, 48, 48, 0, 0, 1, 0, 32, 0, 0, 0, 0, 0, 22, 0, 0, 0,
+    ];
     ico.extend([0u8; 64]);
     let p = themed("favicon = \"static/f.ico\"\nlogo = \"static/l.ico\"")
         .file("static/f.ico", &ico)
         .file("static/l.ico", &ico);
     let (found, human, _, _) = check_all_formats(&p);
     assert_eq!(found.len(), 1, "{human}");
-    assert_eq!((found[0].line, found[0].column), (Some(5), Some(8)), "{human}");
+    assert_eq!(
+        (found[0].line, found[0].column),
+        (Some(5), Some(8)),
+        "{human}"
+    );
     assert!(human.contains("`logo` `static/l.ico` is an ICO"), "{human}");
 }
 
@@ -116,7 +155,10 @@ fn b003_sizes_come_from_metadata_and_hostile_headers_do_not_panic() {
     let p = themed("logo = \"static/logo.png\"").file("static/logo.png", &big);
     let (found, human, _, _) = check_all_formats(&p);
     assert_eq!(found.len(), 1, "{human}");
-    assert!(human.contains("is 100 kB (100000 bytes) (limit: below 100 kB"), "{human}");
+    assert!(
+        human.contains("is 100 kB (100000 bytes) (limit: below 100 kB"),
+        "{human}"
+    );
     // A 2 GB sparse background: its size from metadata, only its header read.
     let p = themed("background = \"static/bg.png\"").file("static/bg.png", png(4, 4));
     std::fs::OpenOptions::new()
@@ -127,7 +169,10 @@ fn b003_sizes_come_from_metadata_and_hostile_headers_do_not_panic() {
         .unwrap();
     let (found, human, _, _) = check_all_formats(&p);
     assert_eq!(found.len(), 1, "{human}");
-    assert!(human.contains("is 2000 MB (2000000000 bytes) (limit: below 2 MB"), "{human}");
+    assert!(
+        human.contains("is 2000 MB (2000000000 bytes) (limit: below 2 MB"),
+        "{human}"
+    );
     // Truncated and absurd headers: a finding each, never a panic.
     let mut absurd_jpeg = vec![0xFF, 0xD8];
     for _ in 0..300 {
@@ -139,7 +184,10 @@ fn b003_sizes_come_from_metadata_and_hostile_headers_do_not_panic() {
         (vec![0xFF, 0xD8, 0xFF, 0xE0, 0xFF, 0xFF], "truncated JPEG"),
         (absurd_jpeg, "no frame header"),
         (vec![0, 0, 1, 0, 0xFF, 0xFF, 1], "truncated ICO"),
-        (b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\0\0\0\0\0".to_vec(), "size of zero"),
+        (
+            b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\0\0\0\0\0".to_vec(),
+            "size of zero",
+        ),
         (Vec::new(), "not an image format Okta takes"),
     ] {
         let p = themed("favicon = \"static/f.png\"").file("static/f.png", &bytes);
@@ -165,12 +213,18 @@ fn b004_a_missing_file_or_one_outside_the_project() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("logo.png"), png(10, 10)).unwrap();
     let p = themed("logo = \"static/logo.png\"").file("static/.keep", "");
-    std::os::unix::fs::symlink(outside.path().join("logo.png"), p.path().join("static/logo.png"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("logo.png"),
+        p.path().join("static/logo.png"),
+    )
+    .unwrap();
     let (found, human, _, _) = check_all_formats(&p);
     assert_eq!(found.len(), 1, "{human}");
     assert_eq!(found[0].code, "B004", "{human}");
-    assert!(human.contains("a link that leads outside the project"), "{human}");
+    assert!(
+        human.contains("a link that leads outside the project"),
+        "{human}"
+    );
 }
 
 #[test]
@@ -212,6 +266,12 @@ fn brand_settings_and_sign_out_addresses() {
     let (found, human, _, _) = check_all_formats(&p);
     let got: Vec<_> = found.iter().map(|f| (f.code.as_str(), f.line)).collect();
     assert_eq!(got, [("P002", Some(4)), ("P002", Some(10))], "{human}");
-    assert!(human.contains("agree_to_custom_privacy_policy = true"), "{human}");
-    assert!(human.contains("`sign_out.url` must be an https:// address"), "{human}");
+    assert!(
+        human.contains("agree_to_custom_privacy_policy = true"),
+        "{human}"
+    );
+    assert!(
+        human.contains("`sign_out.url` must be an https:// address"),
+        "{human}"
+    );
 }
