@@ -37,7 +37,7 @@ pub struct Config {
     pub render: crate::budget::Limits,
     /// `[preview]`: what the preview's mock org offers.
     pub preview: PreviewSettings,
-    /// `[theme]` and `[sign_out]`, when written (`crate::theme` merges the layers).
+    /// `[theme]` and `[sign_out]`, when written (the `theme` module merges the layers).
     pub theme: Option<ThemeLayer>,
     pub sign_out: Option<SignOutLayer>,
 }

@@ -1,7 +1,7 @@
 //! `[theme]`, `[sign_out]` and a brand's settings: the rest of the sign-in brand, as
 //! written. A theme table and a sign-out table sit at three levels — the project, an
 //! environment (`[environments.E.theme]`) and a brand (`[brands.theme]`) — and merge key
-//! by key like `vars` (project < environment < brand); [`crate::theme`] resolves them
+//! by key like `vars` (project < environment < brand); the `theme` module resolves them
 //! per target and checks what needs the files (images) or the merged values (contrast).
 //!
 //! Here each layer is read (unknown keys and wrong types are P001 at the key, as
