@@ -8,15 +8,19 @@
 //! past [`MAX_BODY`] bytes. (Response headers are bounded by hyper: 100 headers, about
 //! 400 KiB in all.) Paths are built from segments ([`api_path`]), queries and forms are
 //! encoded by reqwest: an id or a login from anywhere stays one segment or one value.
+//!
+//! A theme's images are the one thing fetched from a URL an answer names ([`Client::fetch_asset`]):
+//! only from the org's origin or Okta's CDN (`https://*.oktacdn.com`), redirects held to
+//! the same rule, never with the credentials, and no more than the caller's cap.
 
 use std::io::Read;
-use std::sync::Mutex;
 use std::sync::atomic::Ordering;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use reqwest::Method;
 use reqwest::blocking::{Request, RequestBuilder, Response};
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde_json::Value;
 use url::Url;
 
@@ -72,7 +76,30 @@ pub struct Client {
     policy: RetryPolicy,
     pacer: Pacer,
     verbose: u8,
+    /// The client for images ([`Client::fetch_asset`]), built on first use.
+    assets: OnceLock<reqwest::blocking::Client>,
     pub stats: Stats,
+}
+
+/// What a request carries.
+#[derive(Clone, Copy)]
+pub enum Payload<'a> {
+    Empty,
+    Json(&'a Value),
+    /// Bytes built by the caller (a multipart form) with their `Content-Type`.
+    Raw {
+        content_type: &'a str,
+        bytes: &'a [u8],
+    },
+}
+
+/// Whether a failed request may be sent again (after a 429, a 5xx or a broken
+/// connection): by its method (GET, PUT, DELETE, HEAD), or always, for a POST that
+/// replaces a thing whole (an image upload), so that sending it twice changes nothing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    ByMethod,
+    Replaces,
 }
 
 /// An answer with a success status.
@@ -134,6 +161,7 @@ impl Client {
             policy,
             pacer: Pacer::default(),
             verbose,
+            assets: OnceLock::new(),
             stats: Stats::default(),
         })
     }
@@ -255,7 +283,7 @@ impl Client {
             .execute(req)
             .map_err(|e| self.failed("POST", TOKEN_PATH, &e))?;
         let status = r.status().as_u16();
-        let bytes = read_body(r, "POST", TOKEN_PATH)?;
+        let bytes = read_body(r, "POST", TOKEN_PATH, MAX_BODY)?;
         auth::token_from_answer(&self.creds, status, &bytes)
     }
 
@@ -267,50 +295,140 @@ impl Client {
         query: Query<'_>,
         body: Option<&Value>,
     ) -> Result<Answer, OktaError> {
+        let payload = body.map_or(Payload::Empty, Payload::Json);
+        self.send_payload(method, path, query, payload, Repeat::ByMethod)
+    }
+
+    /// [`Client::send`] with any payload, and whether it may be repeated.
+    pub fn send_payload(
+        &self,
+        method: Method,
+        path: &str,
+        query: Query<'_>,
+        payload: Payload<'_>,
+        repeat: Repeat,
+    ) -> Result<Answer, OktaError> {
         let url = self
             .org
             .endpoint(path)
             .map_err(|e| bad_url(method.as_str(), path, &e))?;
-        self.send_to(method, url, query, "the request", path, body)
-    }
-
-    /// Send a request to `url` (a path resolved on the org, or a `Link` from an answer)
-    /// with retries. `via` and `from` name where the URL came from, should it be refused.
-    fn send_to(
-        &self,
-        method: Method,
-        url: Url,
-        query: Query<'_>,
-        via: &'static str,
-        from: &str,
-        body: Option<&Value>,
-    ) -> Result<Answer, OktaError> {
         let m = method.as_str().to_string();
         let mut builder = self
-            .request(method.clone(), url, via, from)?
+            .request(method.clone(), url, "the request", path)?
             .query(query)
             .header("Accept", "application/json");
-        if let Some(b) = body {
-            builder = builder.json(b);
+        match payload {
+            Payload::Empty => {}
+            Payload::Json(b) => builder = builder.json(b),
+            Payload::Raw {
+                content_type,
+                bytes,
+            } => {
+                builder = builder
+                    .header(CONTENT_TYPE, content_type)
+                    .body(bytes.to_vec());
+            }
         }
-        let request = self.build(&m, builder, from)?;
+        let request = self.build(&m, builder, path)?;
+        let idempotent = repeat == Repeat::Replaces || is_idempotent(&method);
+        self.exchange(&self.http, request, Some(Auth), idempotent, MAX_BODY)
+    }
+
+    /// The bytes of an image a theme names (`url`, absolute or on the org), read up to
+    /// `cap` bytes. Only from the org's origin or Okta's CDN (`https://…oktacdn.com`),
+    /// redirects included, and never with the credentials: the images are public, and a
+    /// URL an answer names is no reason to send the token anywhere or to fetch from
+    /// whatever host it names (an internal address, say) into a backup or `static/`.
+    pub fn fetch_asset(&self, url: &str, cap: u64) -> Result<Vec<u8>, OktaError> {
+        let base = self
+            .org
+            .endpoint("/")
+            .map_err(|e| bad_url("GET", url, &e))?;
+        let target = OrgUrl::resolve(&base, url).map_err(|e| OktaError::Transport {
+            method: "GET".into(),
+            path: url.into(),
+            message: format!("the theme's image URL is not a URL ({e})"),
+        })?;
+        let from = path_of(&target).to_string();
+        if let Err(foreign) = asset_allowed(&self.org, &target) {
+            return Err(OktaError::Foreign {
+                method: "GET".into(),
+                path: from,
+                via: "the theme's image URL",
+                origin: foreign.to_string(),
+                org: format!("{} or {OKTA_CDN_RULE}", self.org),
+            });
+        }
+        let http = self.assets_client()?;
+        let builder = http.get(target).header(
+            "Accept",
+            "image/png, image/jpeg, image/gif, image/x-icon, */*;q=0.1",
+        );
+        let request = self.build("GET", builder, &from)?;
+        Ok(self.exchange(http, request, None, true, cap)?.body)
+    }
+
+    fn assets_client(&self) -> Result<&reqwest::blocking::Client, OktaError> {
+        if let Some(c) = self.assets.get() {
+            return Ok(c);
+        }
+        let gate = self.org.clone();
+        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
+            if let Err(foreign) = asset_allowed(&gate, attempt.url()) {
+                attempt.error(RedirectRefused::Foreign(foreign))
+            } else if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error(RedirectRefused::TooMany)
+            } else {
+                attempt.follow()
+            }
+        });
+        let http = reqwest::blocking::Client::builder()
+            .timeout(self.policy.timeout)
+            .connect_timeout(self.policy.timeout.min(std::time::Duration::from_secs(10)))
+            .user_agent(concat!("signin-pages/", env!("CARGO_PKG_VERSION")))
+            .redirect(redirects)
+            .build()
+            .map_err(|e| OktaError::Setup(format!("cannot start the HTTP client: {e}")))?;
+        Ok(self.assets.get_or_init(|| http))
+    }
+
+    /// Send a GET to `url` (a `Link` from an answer) with retries. `via` and `from` name
+    /// where the URL came from, should it be refused.
+    fn get_link(&self, url: Url, via: &'static str, from: &str) -> Result<Answer, OktaError> {
+        let builder = self
+            .request(Method::GET, url, via, from)?
+            .header("Accept", "application/json");
+        let request = self.build("GET", builder, from)?;
+        self.exchange(&self.http, request, Some(Auth), true, MAX_BODY)
+    }
+
+    /// Send a built request until it has an answer that stands, as the retry policy
+    /// says: with the credentials when `auth` is given, through `http`, reading no more
+    /// than `cap` bytes of the answer.
+    fn exchange(
+        &self,
+        http: &reqwest::blocking::Client,
+        request: Request,
+        auth: Option<Auth>,
+        idempotent: bool,
+        cap: u64,
+    ) -> Result<Answer, OktaError> {
+        let m = request.method().as_str().to_string();
         let path = path_of(request.url()).to_string();
         let what = format!("{m} {path}");
-        let idempotent = matches!(
-            method,
-            Method::GET | Method::PUT | Method::DELETE | Method::HEAD
-        );
         let oauth = matches!(self.creds, Credentials::ServiceApp { .. });
         let mut tries = Attempts::default();
         loop {
             self.pacer.wait_turn(&self.policy, |t| self.note(1, t));
-            let mut attempt = request.try_clone().expect("a JSON or empty body clones");
-            attempt
-                .headers_mut()
-                .insert(AUTHORIZATION, self.authorization()?);
+            let mut attempt = request.try_clone().expect("an in-memory body clones");
+            if auth.is_some() {
+                attempt
+                    .headers_mut()
+                    .insert(AUTHORIZATION, self.authorization()?);
+            }
             let started = Instant::now();
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let wait = match self.http.execute(attempt) {
+            let wait = match http.execute(attempt) {
                 Ok(r) => {
                     let reset = header_u64(&r, "x-rate-limit-reset");
                     let remaining = header_u64(&r, "x-rate-limit-remaining");
@@ -329,7 +447,7 @@ impl Client {
                         .after_status(&mut tries, idempotent, status, reset, &what)
                     {
                         Some(w) => w,
-                        None => return answer(r, status, &m, &path, oauth),
+                        None => return answer(r, status, &m, &path, oauth, cap),
                     }
                 }
                 Err(e) if e.is_redirect() => {
@@ -394,14 +512,7 @@ impl Client {
                     "GET {path}: more than 1,000 pages of results; stopping"
                 )));
             }
-            answer = self.send_to(
-                Method::GET,
-                next,
-                &[],
-                "Okta's `Link: rel=\"next\"` header",
-                path,
-                None,
-            )?;
+            answer = self.get_link(next, "Okta's `Link: rel=\"next\"` header", path)?;
         }
         Ok(out)
     }
@@ -429,6 +540,7 @@ fn answer(
     method: &str,
     path: &str,
     oauth: bool,
+    cap: u64,
 ) -> Result<Answer, OktaError> {
     let next = r
         .headers()
@@ -444,7 +556,7 @@ fn answer(
             })
         })
         .transpose()?;
-    let bytes = read_body(r, method, path)?;
+    let bytes = read_body(r, method, path, cap)?;
     // A 3xx here is a redirect without a usable `Location`.
     if status >= 300 {
         return Err(OktaError::from_answer(method, path, status, &bytes, oauth));
@@ -493,31 +605,77 @@ fn describe(e: &reqwest::Error) -> String {
     }
 }
 
-/// An answer's body, read through `take(MAX_BODY + 1)`: never more than the cap is held.
-fn read_body(r: Response, method: &str, path: &str) -> Result<Vec<u8>, OktaError> {
+/// An answer's body, read through `take(cap + 1)`: never more than the cap is held.
+fn read_body(r: Response, method: &str, path: &str, cap: u64) -> Result<Vec<u8>, OktaError> {
     let too_big = || OktaError::Transport {
         method: method.into(),
         path: path.into(),
         message: format!(
-            "Okta's answer is larger than {} MiB; stopped reading it",
-            MAX_BODY >> 20
+            "Okta's answer is larger than {}; stopped reading it",
+            size(cap)
         ),
     };
-    if r.content_length().is_some_and(|n| n > MAX_BODY) {
+    if r.content_length().is_some_and(|n| n > cap) {
         return Err(too_big());
     }
     let mut body = Vec::new();
-    r.take(MAX_BODY + 1)
+    r.take(cap + 1)
         .read_to_end(&mut body)
         .map_err(|e| OktaError::Transport {
             method: method.into(),
             path: path.into(),
             message: describe_io(&e),
         })?;
-    if body.len() as u64 > MAX_BODY {
+    if body.len() as u64 > cap {
         return Err(too_big());
     }
     Ok(body)
+}
+
+/// `16 MiB`, `4 MiB`, `100 kB`, `512 bytes`: a cap in messages.
+fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+        format!("{} MiB", bytes >> 20)
+    } else if bytes >= 1000 && bytes % 1000 == 0 {
+        format!("{} kB", bytes / 1000)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::PUT | Method::DELETE | Method::HEAD
+    )
+}
+
+/// Marks a request that carries the credentials (`Authorization`).
+#[derive(Clone, Copy)]
+struct Auth;
+
+/// The Okta CDN rule in words, for messages.
+const OKTA_CDN_RULE: &str = "Okta's CDN (https://*.oktacdn.com)";
+
+/// Where a theme's image may be fetched from: the org's origin, or Okta's CDN
+/// (`https://oktacdn.com` or a subdomain such as `ok12static.oktacdn.com`, on the default
+/// port), never with user info. The host is compared parsed, as a whole label suffix:
+/// `oktacdn.com.evil.example` and `evil-oktacdn.com` are not the CDN.
+pub fn asset_allowed(org: &OrgUrl, url: &Url) -> Result<(), Foreign> {
+    if org.admit(url).is_ok() {
+        return Ok(());
+    }
+    let cdn = url.scheme() == "https"
+        && url.port().is_none()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && matches!(url.host(), Some(url::Host::Domain(h))
+            if h == "oktacdn.com" || h.ends_with(".oktacdn.com"));
+    if cdn {
+        return Ok(());
+    }
+    // The same refusal, worded as the org check words it.
+    org.admit(url)
 }
 
 fn describe_io(e: &std::io::Error) -> String {
@@ -574,5 +732,30 @@ mod tests {
             api_path(&["users", "a b/../c?d#e"]),
             "/api/v1/users/a%20b%2F..%2Fc%3Fd%23e"
         );
+    }
+
+    #[test]
+    fn images_come_from_the_org_or_okta_cdn_only() {
+        let org = OrgUrl::parse("https://acme.okta.com").unwrap();
+        let ok = |u: &str| asset_allowed(&org, &Url::parse(u).unwrap()).is_ok();
+        assert!(ok("https://acme.okta.com/bc/image/fileStoreRecord?id=fs1"));
+        assert!(ok("https://ok12static.oktacdn.com/fs/bco/1/fs0abc"));
+        assert!(ok(
+            "https://tc2static.oktacdn.com/fs/bcg/4/gfs1wwhrwJR4LpB5X0w6"
+        ));
+        assert!(ok("https://oktacdn.com/x.png"));
+        for refused in [
+            "http://ok12static.oktacdn.com/x.png",
+            "https://ok12static.oktacdn.com:8443/x.png",
+            "https://u@ok12static.oktacdn.com/x.png",
+            "https://oktacdn.com.evil.example/x.png",
+            "https://evil-oktacdn.com/x.png",
+            "https://evil.example/oktacdn.com/x.png",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://acme.okta.com.evil.example/logo.png",
+            "file:///etc/passwd",
+        ] {
+            assert!(!ok(refused), "{refused} must be refused");
+        }
     }
 }
