@@ -634,9 +634,9 @@ fn read_body(r: Response, method: &str, path: &str, cap: u64) -> Result<Vec<u8>,
 
 /// `16 MiB`, `4 MiB`, `100 kB`, `512 bytes`: a cap in messages.
 fn size(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes % (1 << 20) == 0 {
+    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
         format!("{} MiB", bytes >> 20)
-    } else if bytes >= 1000 && bytes % 1000 == 0 {
+    } else if bytes >= 1000 && bytes.is_multiple_of(1000) {
         format!("{} kB", bytes / 1000)
     } else {
         format!("{bytes} bytes")
