@@ -7,6 +7,9 @@
 //! `OKTA_API_TOKEN` (`contract/run.sh` runs it; see contract/README.md). Exits 1 when a
 //! call fails, naming it.
 
+// As in the library (src/lib.rs): `OktaError` carries Okta's whole answer.
+#![allow(clippy::result_large_err)]
+
 use signin_pages::okta::brands::{self, Settings};
 use signin_pages::okta::images::{self, Image, Upload};
 use signin_pages::okta::sign_out::{self, SignOutPage};

@@ -13,7 +13,7 @@ use signin_pages::okta::images::{self, Image, Upload};
 use signin_pages::okta::sign_out::{self, SignOutPage};
 use signin_pages::okta::{Client, Credentials, OktaError, OrgUrl, Secret, brands, themes};
 
-use crate::support::fake_okta::{DEFAULT_FAVICON, DEFAULT_LOGO, DEFAULT_TOKEN, FakeOkta, Fault};
+use crate::support::fake_okta::{DEFAULT_TOKEN, FakeOkta, Fault};
 
 fn client(okta: &FakeOkta) -> Client {
     let creds = Credentials::ApiToken {
@@ -107,11 +107,11 @@ fn every_image_uploads_as_multipart_and_comes_back_byte_for_byte() {
     // Okta's defaults first: its logo and favicon are served from the org.
     assert_eq!(
         images::download(&c, theme.logo.as_deref().unwrap()).unwrap(),
-        DEFAULT_LOGO
+        FakeOkta::DEFAULT_LOGO
     );
     assert_eq!(
         images::download(&c, theme.favicon.as_deref().unwrap()).unwrap(),
-        DEFAULT_FAVICON
+        FakeOkta::DEFAULT_FAVICON
     );
     assert_eq!(theme.background_image, None);
 

@@ -60,7 +60,7 @@ use themes::*;
 use wire::*;
 
 pub use faults::{Fault, Matcher};
-pub use themes::{DEFAULT_FAVICON, DEFAULT_LOGO, StoredImage};
+pub use themes::StoredImage;
 
 /// The API token `FakeOkta::start` accepts (`Authorization: SSWS …`).
 pub const DEFAULT_TOKEN: &str = "00fake-token-fake-token-fake-token-fake-tok";

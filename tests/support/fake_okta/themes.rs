@@ -17,8 +17,8 @@ pub struct StoredImage {
 }
 
 /// Okta's default logo and favicon, as the fake serves them (a 1×1 PNG; an ICO header).
-pub const DEFAULT_LOGO: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\x04\0\x09\xfb\x03\xfd\xe3U\xf2\x9c\0\0\0\0IEND\xaeB`\x82";
-pub const DEFAULT_FAVICON: &[u8] = b"\0\0\x01\0\x01\0\x10\x10\0\0\x01\0\x20\0fake-favicon";
+const DEFAULT_LOGO: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\x04\0\x09\xfb\x03\xfd\xe3U\xf2\x9c\0\0\0\0IEND\xaeB`\x82";
+const DEFAULT_FAVICON: &[u8] = b"\0\0\x01\0\x01\0\x10\x10\0\0\x01\0\x20\0fake-favicon";
 const DEFAULT_LOGO_PATH: &str = "/assets/img/logos/okta-logo.47066819ac7db5c13f4c431b2687cef6.png";
 const DEFAULT_FAVICON_PATH: &str = "/favicon.ico";
 
@@ -50,6 +50,11 @@ const VARIANTS: [(&str, &[&str], bool); 5] = [
 ];
 
 impl FakeOkta {
+    /// The bytes of Okta's default logo, as the fake serves it.
+    pub const DEFAULT_LOGO: &[u8] = DEFAULT_LOGO;
+    /// The bytes of Okta's default favicon, as the fake serves it.
+    pub const DEFAULT_FAVICON: &[u8] = DEFAULT_FAVICON;
+
     /// The brand's theme as `GET …/themes/{id}` answers it.
     pub fn theme(&self, brand_id: &str) -> Value {
         self.org()
@@ -485,9 +490,10 @@ pub(super) fn replace_brand(
     let Some(obj) = body.as_object() else {
         return validation_failed(shared, "body", &["The body must be a brand object".into()]);
     };
-    if !obj
+    if obj
         .get("name")
-        .is_some_and(|n| n.as_str().is_some_and(|s| !s.is_empty()))
+        .and_then(Value::as_str)
+        .is_none_or(str::is_empty)
     {
         return validation_failed(
             shared,
