@@ -9,11 +9,12 @@
 //! 400 KiB in all.) Paths are built from segments ([`api_path`]), queries and forms are
 //! encoded by reqwest: an id or a login from anywhere stays one segment or one value.
 //!
-//! A theme's images are the one thing fetched from a URL an answer names ([`Client::fetch_asset`]):
-//! only from the org's origin or Okta's CDN (`https://*.oktacdn.com`), redirects held to
-//! the same rule, never with the credentials, and no more than the caller's cap.
+//! A theme's images are the one thing fetched from a URL an answer names
+//! ([`Client::fetch_asset`], in `client/assets.rs`): only from the org's origin or Okta's
+//! CDN (`https://*.oktacdn.com`), redirects held to the same rule, never with the
+//! credentials, and no more than the caller's cap. Reading an answer (the cap, JSON,
+//! Okta's errors) is `client/answer.rs`.
 
-use std::io::Read;
 use std::sync::atomic::Ordering;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
@@ -28,6 +29,12 @@ use super::auth::{self, Credentials, Secret};
 use super::error::OktaError;
 use super::org_url::{Foreign, OrgUrl, path_of};
 use super::retry::{Attempts, Pacer, RetryPolicy, Stats};
+
+mod answer;
+mod assets;
+
+use answer::{answer, bad_url, describe, json, kind, read_body, transport};
+pub use assets::asset_allowed;
 
 /// Same-origin redirects followed for one request.
 pub const MAX_REDIRECTS: usize = 3;
@@ -334,64 +341,6 @@ impl Client {
         self.exchange(&self.http, request, Some(Auth), idempotent, MAX_BODY)
     }
 
-    /// The bytes of an image a theme names (`url`, absolute or on the org), read up to
-    /// `cap` bytes. Only from the org's origin or Okta's CDN (`https://…oktacdn.com`),
-    /// redirects included, and never with the credentials: the images are public, and a
-    /// URL an answer names is no reason to send the token anywhere or to fetch from
-    /// whatever host it names (an internal address, say) into a backup or `static/`.
-    pub fn fetch_asset(&self, url: &str, cap: u64) -> Result<Vec<u8>, OktaError> {
-        let base = self
-            .org
-            .endpoint("/")
-            .map_err(|e| bad_url("GET", url, &e))?;
-        let target = OrgUrl::resolve(&base, url).map_err(|e| OktaError::Transport {
-            method: "GET".into(),
-            path: url.into(),
-            message: format!("the theme's image URL is not a URL ({e})"),
-        })?;
-        let from = path_of(&target).to_string();
-        if let Err(foreign) = asset_allowed(&self.org, &target) {
-            return Err(OktaError::Foreign {
-                method: "GET".into(),
-                path: from,
-                via: "the theme's image URL",
-                origin: foreign.to_string(),
-                org: format!("{} or {OKTA_CDN_RULE}", self.org),
-            });
-        }
-        let http = self.assets_client()?;
-        let builder = http.get(target).header(
-            "Accept",
-            "image/png, image/jpeg, image/gif, image/x-icon, */*;q=0.1",
-        );
-        let request = self.build("GET", builder, &from)?;
-        Ok(self.exchange(http, request, None, true, cap)?.body)
-    }
-
-    fn assets_client(&self) -> Result<&reqwest::blocking::Client, OktaError> {
-        if let Some(c) = self.assets.get() {
-            return Ok(c);
-        }
-        let gate = self.org.clone();
-        let redirects = reqwest::redirect::Policy::custom(move |attempt| {
-            if let Err(foreign) = asset_allowed(&gate, attempt.url()) {
-                attempt.error(RedirectRefused::Foreign(foreign))
-            } else if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error(RedirectRefused::TooMany)
-            } else {
-                attempt.follow()
-            }
-        });
-        let http = reqwest::blocking::Client::builder()
-            .timeout(self.policy.timeout)
-            .connect_timeout(self.policy.timeout.min(std::time::Duration::from_secs(10)))
-            .user_agent(concat!("signin-pages/", env!("CARGO_PKG_VERSION")))
-            .redirect(redirects)
-            .build()
-            .map_err(|e| OktaError::Setup(format!("cannot start the HTTP client: {e}")))?;
-        Ok(self.assets.get_or_init(|| http))
-    }
-
     /// Send a GET to `url` (a `Link` from an answer) with retries. `via` and `from` name
     /// where the URL came from, should it be refused.
     fn get_link(&self, url: Url, via: &'static str, from: &str) -> Result<Answer, OktaError> {
@@ -532,117 +481,6 @@ impl Client {
     }
 }
 
-/// The answer that ends a request: a success with its body and `Link: rel="next"`, or
-/// Okta's error.
-fn answer(
-    r: Response,
-    status: u16,
-    method: &str,
-    path: &str,
-    oauth: bool,
-    cap: u64,
-) -> Result<Answer, OktaError> {
-    let next = r
-        .headers()
-        .get_all("link")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(link_next)
-        .map(|link| {
-            OrgUrl::resolve(r.url(), &link).map_err(|e| OktaError::Transport {
-                method: method.into(),
-                path: path.into(),
-                message: format!("Okta's `Link: rel=\"next\"` header is not a URL ({e})"),
-            })
-        })
-        .transpose()?;
-    let bytes = read_body(r, method, path, cap)?;
-    // A 3xx here is a redirect without a usable `Location`.
-    if status >= 300 {
-        return Err(OktaError::from_answer(method, path, status, &bytes, oauth));
-    }
-    Ok(Answer {
-        status,
-        body: bytes,
-        next,
-    })
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn json(body: &[u8], method: &str, path: &str) -> Result<Value, OktaError> {
-    if body.is_empty() {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(body).map_err(|e| OktaError::Transport {
-        method: method.into(),
-        path: path.into(),
-        message: format!("Okta's answer is not JSON: {e}"),
-    })
-}
-
-fn describe(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "no answer before the timeout".into()
-    } else if e.is_connect() {
-        "could not connect".into()
-    } else {
-        // reqwest's chain names the URL (never headers): keep the innermost cause.
-        let mut src: &dyn std::error::Error = e;
-        while let Some(s) = src.source() {
-            src = s;
-        }
-        format!("connection failed: {src}")
-    }
-}
-
-/// An answer's body, read through `take(cap + 1)`: never more than the cap is held.
-fn read_body(r: Response, method: &str, path: &str, cap: u64) -> Result<Vec<u8>, OktaError> {
-    let too_big = || OktaError::Transport {
-        method: method.into(),
-        path: path.into(),
-        message: format!(
-            "Okta's answer is larger than {}; stopped reading it",
-            size(cap)
-        ),
-    };
-    if r.content_length().is_some_and(|n| n > cap) {
-        return Err(too_big());
-    }
-    let mut body = Vec::new();
-    r.take(cap + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| OktaError::Transport {
-            method: method.into(),
-            path: path.into(),
-            message: describe_io(&e),
-        })?;
-    if body.len() as u64 > cap {
-        return Err(too_big());
-    }
-    Ok(body)
-}
-
-/// `16 MiB`, `4 MiB`, `100 kB`, `512 bytes`: a cap in messages.
-fn size(bytes: u64) -> String {
-    if bytes >= 1 << 20 && bytes.is_multiple_of(1 << 20) {
-        format!("{} MiB", bytes >> 20)
-    } else if bytes >= 1000 && bytes.is_multiple_of(1000) {
-        format!("{} kB", bytes / 1000)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
 fn is_idempotent(method: &Method) -> bool {
     matches!(
         *method,
@@ -653,56 +491,6 @@ fn is_idempotent(method: &Method) -> bool {
 /// Marks a request that carries the credentials (`Authorization`).
 #[derive(Clone, Copy)]
 struct Auth;
-
-/// The Okta CDN rule in words, for messages.
-const OKTA_CDN_RULE: &str = "Okta's CDN (https://*.oktacdn.com)";
-
-/// Where a theme's image may be fetched from: the org's origin, or Okta's CDN
-/// (`https://oktacdn.com` or a subdomain such as `ok12static.oktacdn.com`, on the default
-/// port), never with user info. The host is compared parsed, as a whole label suffix:
-/// `oktacdn.com.evil.example` and `evil-oktacdn.com` are not the CDN.
-pub fn asset_allowed(org: &OrgUrl, url: &Url) -> Result<(), Foreign> {
-    if org.admit(url).is_ok() {
-        return Ok(());
-    }
-    let cdn = url.scheme() == "https"
-        && url.port().is_none()
-        && url.username().is_empty()
-        && url.password().is_none()
-        && matches!(url.host(), Some(url::Host::Domain(h))
-            if h == "oktacdn.com" || h.ends_with(".oktacdn.com"));
-    if cdn {
-        return Ok(());
-    }
-    // The same refusal, worded as the org check words it.
-    org.admit(url)
-}
-
-fn describe_io(e: &std::io::Error) -> String {
-    if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()) {
-        describe(inner)
-    } else if e.kind() == std::io::ErrorKind::TimedOut {
-        "no answer before the timeout".into()
-    } else {
-        format!("connection failed while reading the answer: {e}")
-    }
-}
-
-fn bad_url(method: &str, path: &str, e: &url::ParseError) -> OktaError {
-    OktaError::Transport {
-        method: method.into(),
-        path: path.into(),
-        message: format!("not a usable URL path ({e})"),
-    }
-}
-
-fn transport(method: &str, path: &str, e: &reqwest::Error) -> OktaError {
-    OktaError::Transport {
-        method: method.into(),
-        path: path.into(),
-        message: describe(e),
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -732,30 +520,5 @@ mod tests {
             api_path(&["users", "a b/../c?d#e"]),
             "/api/v1/users/a%20b%2F..%2Fc%3Fd%23e"
         );
-    }
-
-    #[test]
-    fn images_come_from_the_org_or_okta_cdn_only() {
-        let org = OrgUrl::parse("https://acme.okta.com").unwrap();
-        let ok = |u: &str| asset_allowed(&org, &Url::parse(u).unwrap()).is_ok();
-        assert!(ok("https://acme.okta.com/bc/image/fileStoreRecord?id=fs1"));
-        assert!(ok("https://ok12static.oktacdn.com/fs/bco/1/fs0abc"));
-        assert!(ok(
-            "https://tc2static.oktacdn.com/fs/bcg/4/gfs1wwhrwJR4LpB5X0w6"
-        ));
-        assert!(ok("https://oktacdn.com/x.png"));
-        for refused in [
-            "http://ok12static.oktacdn.com/x.png",
-            "https://ok12static.oktacdn.com:8443/x.png",
-            "https://u@ok12static.oktacdn.com/x.png",
-            "https://oktacdn.com.evil.example/x.png",
-            "https://evil-oktacdn.com/x.png",
-            "https://evil.example/oktacdn.com/x.png",
-            "https://169.254.169.254/latest/meta-data/",
-            "https://acme.okta.com.evil.example/logo.png",
-            "file:///etc/passwd",
-        ] {
-            assert!(!ok(refused), "{refused} must be refused");
-        }
     }
 }
