@@ -8,7 +8,7 @@
 #   neither  read contract/commands.default
 # A command may start with `exit=N: ` (or `exit=0,2: `) when it must exit with N, e.g. `diff`.
 #
-# Commands see: $SIGNIN_PAGES (the binary), $PROJECT (a scratch copy of contract/project,
+# Commands see: $SIGNIN_PAGES (the binary), $CONTRACT_CALLS (contract/calls.rs, built), $PROJECT (a scratch copy of contract/project,
 # or of $PROJECT if set), $CONTRACT_BASE_URL (http://127.0.0.1:4010), $CONTRACT_TOKEN and
 # OKTA_API_TOKEN (a dummy token), $CONTRACT_AUTH (the Authorization header value),
 # $CONTRACT_BRAND (the brand name Prism's example returns), $CONTRACT_WORK (scratch dir) and
@@ -125,6 +125,20 @@ if [ -z "${SIGNIN_PAGES:-}" ]; then
     fi
 fi
 export SIGNIN_PAGES
+# The driver for the Okta calls no command makes yet (contract/calls.rs), built the same way.
+if [ -z "${CONTRACT_CALLS:-}" ]; then
+    CONTRACT_CALLS=$ROOT/target/debug/examples/contract-calls
+    if printf '%s\n' "${COMMANDS[@]}" | grep -q 'CONTRACT_CALLS'; then
+        say "building the contract-calls driver (cargo build --example contract-calls)"
+        cargo build --quiet --example contract-calls || die "cargo build of contract-calls failed"
+        target_dir=$(cargo metadata --format-version 1 --no-deps |
+            python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])') ||
+            die "cargo metadata failed"
+        CONTRACT_CALLS=$target_dir/debug/examples/contract-calls
+        [ -x "$CONTRACT_CALLS" ] || die "no driver at $CONTRACT_CALLS after cargo build"
+    fi
+fi
+export CONTRACT_CALLS
 # The commands work on a scratch copy: deploy writes backups and state, pull rewrites it.
 PROJECT_SRC=${PROJECT:-$ROOT/contract/project}
 [ -f "$PROJECT_SRC/signin-pages.toml" ] || die "no signin-pages.toml in $PROJECT_SRC"

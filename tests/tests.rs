@@ -5,6 +5,7 @@
 mod support;
 
 mod bad_inputs;
+mod brand_api;
 mod budgets;
 mod build;
 mod checks;

@@ -8,15 +8,20 @@
 //! past [`MAX_BODY`] bytes. (Response headers are bounded by hyper: 100 headers, about
 //! 400 KiB in all.) Paths are built from segments ([`api_path`]), queries and forms are
 //! encoded by reqwest: an id or a login from anywhere stays one segment or one value.
+//!
+//! A theme's images are the one thing fetched from a URL an answer names
+//! ([`Client::fetch_asset`], in `client/assets.rs`): only from the org's origin or Okta's
+//! CDN (`https://*.oktacdn.com`), redirects held to the same rule, never with the
+//! credentials, and no more than the caller's cap. Reading an answer (the cap, JSON,
+//! Okta's errors) is `client/answer.rs`.
 
-use std::io::Read;
-use std::sync::Mutex;
 use std::sync::atomic::Ordering;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 use reqwest::Method;
 use reqwest::blocking::{Request, RequestBuilder, Response};
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde_json::Value;
 use url::Url;
 
@@ -24,6 +29,12 @@ use super::auth::{self, Credentials, Secret};
 use super::error::OktaError;
 use super::org_url::{Foreign, OrgUrl, path_of};
 use super::retry::{Attempts, Pacer, RetryPolicy, Stats};
+
+mod answer;
+mod assets;
+
+use answer::{answer, bad_url, describe, json, kind, read_body, transport};
+pub use assets::asset_allowed;
 
 /// Same-origin redirects followed for one request.
 pub const MAX_REDIRECTS: usize = 3;
@@ -72,7 +83,30 @@ pub struct Client {
     policy: RetryPolicy,
     pacer: Pacer,
     verbose: u8,
+    /// The client for images ([`Client::fetch_asset`]), built on first use.
+    assets: OnceLock<reqwest::blocking::Client>,
     pub stats: Stats,
+}
+
+/// What a request carries.
+#[derive(Clone, Copy)]
+pub enum Payload<'a> {
+    Empty,
+    Json(&'a Value),
+    /// Bytes built by the caller (a multipart form) with their `Content-Type`.
+    Raw {
+        content_type: &'a str,
+        bytes: &'a [u8],
+    },
+}
+
+/// Whether a failed request may be sent again (after a 429, a 5xx or a broken
+/// connection): by its method (GET, PUT, DELETE, HEAD), or always, for a POST that
+/// replaces a thing whole (an image upload), so that sending it twice changes nothing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    ByMethod,
+    Replaces,
 }
 
 /// An answer with a success status.
@@ -134,6 +168,7 @@ impl Client {
             policy,
             pacer: Pacer::default(),
             verbose,
+            assets: OnceLock::new(),
             stats: Stats::default(),
         })
     }
@@ -255,7 +290,7 @@ impl Client {
             .execute(req)
             .map_err(|e| self.failed("POST", TOKEN_PATH, &e))?;
         let status = r.status().as_u16();
-        let bytes = read_body(r, "POST", TOKEN_PATH)?;
+        let bytes = read_body(r, "POST", TOKEN_PATH, MAX_BODY)?;
         auth::token_from_answer(&self.creds, status, &bytes)
     }
 
@@ -267,50 +302,82 @@ impl Client {
         query: Query<'_>,
         body: Option<&Value>,
     ) -> Result<Answer, OktaError> {
+        let payload = body.map_or(Payload::Empty, Payload::Json);
+        self.send_payload(method, path, query, payload, Repeat::ByMethod)
+    }
+
+    /// [`Client::send`] with any payload, and whether it may be repeated.
+    pub fn send_payload(
+        &self,
+        method: Method,
+        path: &str,
+        query: Query<'_>,
+        payload: Payload<'_>,
+        repeat: Repeat,
+    ) -> Result<Answer, OktaError> {
         let url = self
             .org
             .endpoint(path)
             .map_err(|e| bad_url(method.as_str(), path, &e))?;
-        self.send_to(method, url, query, "the request", path, body)
-    }
-
-    /// Send a request to `url` (a path resolved on the org, or a `Link` from an answer)
-    /// with retries. `via` and `from` name where the URL came from, should it be refused.
-    fn send_to(
-        &self,
-        method: Method,
-        url: Url,
-        query: Query<'_>,
-        via: &'static str,
-        from: &str,
-        body: Option<&Value>,
-    ) -> Result<Answer, OktaError> {
         let m = method.as_str().to_string();
         let mut builder = self
-            .request(method.clone(), url, via, from)?
+            .request(method.clone(), url, "the request", path)?
             .query(query)
             .header("Accept", "application/json");
-        if let Some(b) = body {
-            builder = builder.json(b);
+        match payload {
+            Payload::Empty => {}
+            Payload::Json(b) => builder = builder.json(b),
+            Payload::Raw {
+                content_type,
+                bytes,
+            } => {
+                builder = builder
+                    .header(CONTENT_TYPE, content_type)
+                    .body(bytes.to_vec());
+            }
         }
-        let request = self.build(&m, builder, from)?;
+        let request = self.build(&m, builder, path)?;
+        let idempotent = repeat == Repeat::Replaces || is_idempotent(&method);
+        self.exchange(&self.http, request, Some(Auth), idempotent, MAX_BODY)
+    }
+
+    /// Send a GET to `url` (a `Link` from an answer) with retries. `via` and `from` name
+    /// where the URL came from, should it be refused.
+    fn get_link(&self, url: Url, via: &'static str, from: &str) -> Result<Answer, OktaError> {
+        let builder = self
+            .request(Method::GET, url, via, from)?
+            .header("Accept", "application/json");
+        let request = self.build("GET", builder, from)?;
+        self.exchange(&self.http, request, Some(Auth), true, MAX_BODY)
+    }
+
+    /// Send a built request until it has an answer that stands, as the retry policy
+    /// says: with the credentials when `auth` is given, through `http`, reading no more
+    /// than `cap` bytes of the answer.
+    fn exchange(
+        &self,
+        http: &reqwest::blocking::Client,
+        request: Request,
+        auth: Option<Auth>,
+        idempotent: bool,
+        cap: u64,
+    ) -> Result<Answer, OktaError> {
+        let m = request.method().as_str().to_string();
         let path = path_of(request.url()).to_string();
         let what = format!("{m} {path}");
-        let idempotent = matches!(
-            method,
-            Method::GET | Method::PUT | Method::DELETE | Method::HEAD
-        );
         let oauth = matches!(self.creds, Credentials::ServiceApp { .. });
         let mut tries = Attempts::default();
         loop {
             self.pacer.wait_turn(&self.policy, |t| self.note(1, t));
-            let mut attempt = request.try_clone().expect("a JSON or empty body clones");
-            attempt
-                .headers_mut()
-                .insert(AUTHORIZATION, self.authorization()?);
+            let mut attempt = request.try_clone().expect("an in-memory body clones");
+            if auth.is_some() {
+                attempt
+                    .headers_mut()
+                    .insert(AUTHORIZATION, self.authorization()?);
+            }
             let started = Instant::now();
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
-            let wait = match self.http.execute(attempt) {
+            let wait = match http.execute(attempt) {
                 Ok(r) => {
                     let reset = header_u64(&r, "x-rate-limit-reset");
                     let remaining = header_u64(&r, "x-rate-limit-remaining");
@@ -329,7 +396,7 @@ impl Client {
                         .after_status(&mut tries, idempotent, status, reset, &what)
                     {
                         Some(w) => w,
-                        None => return answer(r, status, &m, &path, oauth),
+                        None => return answer(r, status, &m, &path, oauth, cap),
                     }
                 }
                 Err(e) if e.is_redirect() => {
@@ -394,14 +461,7 @@ impl Client {
                     "GET {path}: more than 1,000 pages of results; stopping"
                 )));
             }
-            answer = self.send_to(
-                Method::GET,
-                next,
-                &[],
-                "Okta's `Link: rel=\"next\"` header",
-                path,
-                None,
-            )?;
+            answer = self.get_link(next, "Okta's `Link: rel=\"next\"` header", path)?;
         }
         Ok(out)
     }
@@ -421,130 +481,16 @@ impl Client {
     }
 }
 
-/// The answer that ends a request: a success with its body and `Link: rel="next"`, or
-/// Okta's error.
-fn answer(
-    r: Response,
-    status: u16,
-    method: &str,
-    path: &str,
-    oauth: bool,
-) -> Result<Answer, OktaError> {
-    let next = r
-        .headers()
-        .get_all("link")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(link_next)
-        .map(|link| {
-            OrgUrl::resolve(r.url(), &link).map_err(|e| OktaError::Transport {
-                method: method.into(),
-                path: path.into(),
-                message: format!("Okta's `Link: rel=\"next\"` header is not a URL ({e})"),
-            })
-        })
-        .transpose()?;
-    let bytes = read_body(r, method, path)?;
-    // A 3xx here is a redirect without a usable `Location`.
-    if status >= 300 {
-        return Err(OktaError::from_answer(method, path, status, &bytes, oauth));
-    }
-    Ok(Answer {
-        status,
-        body: bytes,
-        next,
-    })
+fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::PUT | Method::DELETE | Method::HEAD
+    )
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn json(body: &[u8], method: &str, path: &str) -> Result<Value, OktaError> {
-    if body.is_empty() {
-        return Ok(Value::Null);
-    }
-    serde_json::from_slice(body).map_err(|e| OktaError::Transport {
-        method: method.into(),
-        path: path.into(),
-        message: format!("Okta's answer is not JSON: {e}"),
-    })
-}
-
-fn describe(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "no answer before the timeout".into()
-    } else if e.is_connect() {
-        "could not connect".into()
-    } else {
-        // reqwest's chain names the URL (never headers): keep the innermost cause.
-        let mut src: &dyn std::error::Error = e;
-        while let Some(s) = src.source() {
-            src = s;
-        }
-        format!("connection failed: {src}")
-    }
-}
-
-/// An answer's body, read through `take(MAX_BODY + 1)`: never more than the cap is held.
-fn read_body(r: Response, method: &str, path: &str) -> Result<Vec<u8>, OktaError> {
-    let too_big = || OktaError::Transport {
-        method: method.into(),
-        path: path.into(),
-        message: format!(
-            "Okta's answer is larger than {} MiB; stopped reading it",
-            MAX_BODY >> 20
-        ),
-    };
-    if r.content_length().is_some_and(|n| n > MAX_BODY) {
-        return Err(too_big());
-    }
-    let mut body = Vec::new();
-    r.take(MAX_BODY + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| OktaError::Transport {
-            method: method.into(),
-            path: path.into(),
-            message: describe_io(&e),
-        })?;
-    if body.len() as u64 > MAX_BODY {
-        return Err(too_big());
-    }
-    Ok(body)
-}
-
-fn describe_io(e: &std::io::Error) -> String {
-    if let Some(inner) = e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()) {
-        describe(inner)
-    } else if e.kind() == std::io::ErrorKind::TimedOut {
-        "no answer before the timeout".into()
-    } else {
-        format!("connection failed while reading the answer: {e}")
-    }
-}
-
-fn bad_url(method: &str, path: &str, e: &url::ParseError) -> OktaError {
-    OktaError::Transport {
-        method: method.into(),
-        path: path.into(),
-        message: format!("not a usable URL path ({e})"),
-    }
-}
-
-fn transport(method: &str, path: &str, e: &reqwest::Error) -> OktaError {
-    OktaError::Transport {
-        method: method.into(),
-        path: path.into(),
-        message: describe(e),
-    }
-}
+/// Marks a request that carries the credentials (`Authorization`).
+#[derive(Clone, Copy)]
+struct Auth;
 
 #[cfg(test)]
 mod tests {

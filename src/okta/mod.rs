@@ -4,8 +4,9 @@
 //! The machinery: [`client`] (one org, every request through the origin check, answers
 //! capped), [`retry`] (rate limits, back-off, pacing), [`auth`] (API tokens and service
 //! apps), [`error`] (Okta's errors with advice), [`org_url`] (the org's validated address).
-//! Then one file per resource: [`brands`], [`domains`], [`pages`], [`policies`], [`groups`],
-//! [`users`]; a new resource (a brand's themes) is one more file beside them.
+//! Then one file per resource: [`brands`], [`domains`], [`pages`], [`sign_out`],
+//! [`themes`], [`images`] (a theme's logo, favicon and background), [`policies`],
+//! [`groups`], [`users`].
 
 pub mod auth;
 pub mod brands;
@@ -13,10 +14,13 @@ pub mod client;
 pub mod domains;
 pub mod error;
 pub mod groups;
+pub mod images;
 pub mod org_url;
 pub mod pages;
 pub mod policies;
 pub mod retry;
+pub mod sign_out;
+pub mod themes;
 pub mod users;
 
 pub use auth::{Credentials, Secret};

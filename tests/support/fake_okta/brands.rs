@@ -30,6 +30,7 @@ impl FakeOkta {
                 b.brand["isDefault"] = Value::Bool(false);
             }
         }
+        let theme = default_theme(&org.new_id("thd"), &self.shared.base);
         org.brands.push(BrandState {
             brand: json!({
                 "id": id,
@@ -55,6 +56,8 @@ impl FakeOkta {
                 default: default_error_page(),
             },
             domains,
+            theme,
+            sign_out: json!({"type": "OKTA_DEFAULT", "url": null}),
         });
         id
     }

@@ -1,7 +1,8 @@
 //! `FakeOkta`: an in-process fake of an Okta org's Management API, served on a real
 //! socket (`127.0.0.1`, OS-assigned port) so the tests can run the real binary against it.
 //!
-//! It covers what `signin-pages` talks to: brands and their sign-in / error pages, the
+//! It covers what `signin-pages` talks to: brands (read and replaced whole), their sign-in /
+//! error / sign-out pages, their themes and theme images, the
 //! policy rules behind Keep Me Signed In, groups, users and their sessions, and the
 //! OAuth 2.0 client-credentials token endpoint. Where it is cheap, it answers the way the
 //! real API does (`okta/observed-api-interactions.json` is the reference for shapes):
@@ -15,7 +16,8 @@
 //!
 //! Here: `FakeOkta` (start, stop, the request log) and the org's state (`Org`). Beside it,
 //! each part of the API with the methods tests set it up with: `brands.rs` (brands and
-//! their pages), `domains.rs` (a brand's custom domains), `policies.rs` (policies, rules, groups, users, sessions), `oauth.rs` (the
+//! their pages, the brand PUT), `themes.rs` (a brand's theme, its images and its sign-out
+//! page), `domains.rs` (a brand's custom domains), `policies.rs` (policies, rules, groups, users, sessions), `oauth.rs` (the
 //! token endpoint); `faults.rs` (scripted and random faults, the rate limit, and the
 //! dispatch of every request through them), `routes.rs` (routing, auth, Okta's error
 //! answers), `wire.rs` (the socket), `encoding.rs`; and `tests.rs`, the fake's own tests.
@@ -44,6 +46,7 @@ mod routes;
 #[cfg(test)]
 #[allow(unused_imports)]
 mod tests;
+mod themes;
 mod wire;
 
 use brands::*;
@@ -53,9 +56,11 @@ use faults::*;
 use oauth::*;
 use policies::*;
 use routes::*;
+use themes::*;
 use wire::*;
 
 pub use faults::{Fault, Matcher};
+pub use themes::StoredImage;
 
 /// The API token `FakeOkta::start` accepts (`Authorization: SSWS …`).
 pub const DEFAULT_TOKEN: &str = "00fake-token-fake-token-fake-token-fake-tok";
@@ -134,16 +139,21 @@ pub struct Org {
     pub refused_rules: HashMap<String, String>,
     /// `DELETE /api/v1/users/{id}/sessions`: (user id, `oauthTokens`).
     pub cleared_sessions: Vec<(String, bool)>,
+    /// Uploaded theme images by file id (`/bc/image/fileStoreRecord?id=…`).
+    pub images: HashMap<String, StoredImage>,
     next_id: u64,
 }
 
-/// A brand (`brand` holds the Brand fields without `_links`), its pages and its custom
-/// domains (`DomainResponse` objects without `_links`).
+/// A brand (`brand` holds the Brand fields without `_links`), its pages, its custom
+/// domains (`DomainResponse` objects without `_links`), its theme (`ThemeResponse`
+/// without `_links`) and its sign-out page (`HostedPage`).
 pub struct BrandState {
     pub brand: Value,
     pub sign_in: Pages,
     pub error: Pages,
     pub domains: Vec<Value>,
+    pub theme: Value,
+    pub sign_out: Value,
 }
 
 /// The three slots of a page. `customized`/`preview` are stored the way a GET answers them.
@@ -257,6 +267,7 @@ impl FakeOkta {
                 users: Vec::new(),
                 refused_rules: HashMap::new(),
                 cleared_sessions: Vec::new(),
+                images: HashMap::new(),
                 next_id: 0,
             }),
             ctl: Mutex::new(Control {

@@ -56,7 +56,7 @@ pub(super) fn route(shared: &Shared, raw: &RawRequest) -> Response {
         };
     }
     let ["api", "v1", rest @ ..] = segs.as_slice() else {
-        return not_found(shared, path);
+        return asset(shared, &req, path).unwrap_or_else(|| not_found(shared, path));
     };
     if !authorized(shared, &req) {
         return Response::json(
@@ -65,8 +65,19 @@ pub(super) fn route(shared: &Shared, raw: &RawRequest) -> Response {
         )
         .header("WWW-Authenticate", "SSWS realm=\"okta\"");
     }
-    // Parse (and screen) a JSON body once for every writing request.
-    let body = if matches!(req.method, "PUT" | "POST") {
+    // Parse (and screen) a JSON body once for every writing request (an image upload is
+    // a multipart form, read by its endpoint).
+    let upload = matches!(
+        rest,
+        [
+            "brands",
+            _,
+            "themes",
+            _,
+            "logo" | "favicon" | "background-image"
+        ]
+    );
+    let body = if matches!(req.method, "PUT" | "POST") && !upload {
         match json_body(shared, &req) {
             Ok(v) => Some(v),
             Err(resp) => return resp,
@@ -84,8 +95,15 @@ pub(super) fn route(shared: &Shared, raw: &RawRequest) -> Response {
         ["brands", id] => match (req.method, org.brand(id)) {
             ("GET", Some(b)) => Response::json(200, &brand_json(&b.brand, &shared.base)),
             ("GET", None) => brand_not_found(shared, id),
+            ("PUT", _) => replace_brand(shared, &mut org, id, body.unwrap()),
             _ => method_not_allowed(shared),
         },
+        ["brands", id, "themes", more @ ..] => {
+            theme_endpoint(shared, &mut org, &req, id, more, body)
+        }
+        ["brands", id, "pages", "sign-out", "customized"] => {
+            sign_out_endpoint(shared, &mut org, &req, id, body)
+        }
         ["brands", id, "domains"] => match req.method {
             "GET" => list_brand_domains(shared, &org, id),
             _ => method_not_allowed(shared),

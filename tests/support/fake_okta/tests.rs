@@ -835,3 +835,41 @@ fn brand_domains_are_listed_per_brand() {
     assert_eq!(versions(&acme), json!(["^6"]));
     assert_eq!(versions(&default), json!(["7.13", "7.14", "7.40"]));
 }
+
+/// The brand PUT is a full replace: what the body leaves out is gone (so the client
+/// tests catch a client that forgets a field), and a theme PUT needs every required field.
+#[test]
+fn brand_and_theme_puts_replace_whole() {
+    let fake = FakeOkta::start().with_brands(&["Acme"]);
+    let id = fake.brand_id("Acme").unwrap();
+    fake.set_brand_field(&id, "emailDomainId", json!("OeD1"));
+    let r = fake.call(
+        "PUT",
+        &format!("/api/v1/brands/{id}"),
+        Some(&json!({"name": "Acme", "futureField": 1})),
+    );
+    assert_eq!(r.status, 200);
+    let b = fake.brand(&id);
+    assert!(b.get("emailDomainId").is_none(), "{b}");
+    assert_eq!(b["futureField"], 1);
+    assert_eq!(b["id"], id.as_str());
+    let r = fake.call("PUT", &format!("/api/v1/brands/{id}"), Some(&json!({})));
+    assert_eq!(r.status, 400);
+    let r = fake.call(
+        "PUT",
+        &format!("/api/v1/brands/{id}"),
+        Some(&json!({"name": "Acme", "customPrivacyPolicyUrl": "https://x.example/p"})),
+    );
+    assert_eq!(r.status, 400, "a custom privacy URL needs the consent flag");
+
+    let theme = fake.theme(&id);
+    let tid = theme["id"].as_str().unwrap();
+    let r = fake.call(
+        "PUT",
+        &format!("/api/v1/brands/{id}/themes/{tid}"),
+        Some(&json!({"primaryColorHex": "#000000", "secondaryColorHex": "#ffffff"})),
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.json().to_string().contains("signInPageTouchPointVariant"));
+    assert_eq!(fake.theme(&id), theme, "a refused PUT changes nothing");
+}
