@@ -178,9 +178,13 @@ fn render_all(
     let mut diags = Diagnostics::new();
     for (out, d) in results {
         diags.extend(d);
-        if let Some(out) = out {
-            rendered += 1;
-            outputs.extend(out);
+        match out {
+            Rendered::Failed => {}
+            Rendered::Checked => rendered += 1,
+            Rendered::Output(out) => {
+                rendered += 1;
+                outputs.push(out);
+            }
         }
     }
     (outputs, rendered, diags)
@@ -272,6 +276,15 @@ fn retarget(mut d: Diagnostic, from: &str, to: &str) -> Diagnostic {
 
 /// Render and check one target. `None`: it did not render (its findings say why);
 /// `Some(None)`: it rendered and was checked, and `keep` asks for nothing more.
+/// What became of one target.
+enum Rendered {
+    /// A template failed to render (the diagnostics say why).
+    Failed,
+    /// Rendered and checked; its pages were not kept ([`Keep::Findings`]).
+    Checked,
+    Output(TargetOutput),
+}
+
 fn render_target(
     project: &Project,
     engine: &Engine,
@@ -280,7 +293,7 @@ fn render_target(
     checked: &CheckCache,
     keep: Keep,
     t: Target,
-) -> (Option<Option<TargetOutput>>, Diagnostics) {
+) -> (Rendered, Diagnostics) {
     let config = &project.config;
     let env = &config.environments[t.env];
     let brand = &config.brands[t.brand];
@@ -310,10 +323,10 @@ fn render_target(
         None
     };
     let Some(sign_in_html) = sign_in_html else {
-        return (None, diags);
+        return (Rendered::Failed, diags);
     };
     if engine.has_template(ERROR_TEMPLATE) && error_html.is_none() {
-        return (None, diags);
+        return (Rendered::Failed, diags);
     }
     let body = SignInPageBody {
         page_content: sign_in_html,
@@ -342,7 +355,7 @@ fn render_target(
             .map(tag),
     );
     if keep == Keep::Findings {
-        return (Some(None), diags);
+        return (Rendered::Checked, diags);
     }
     let error = error_html.map(|html| {
         let body = ErrorPageBody {
@@ -359,13 +372,13 @@ fn render_target(
         html: body.page_content,
     };
     (
-        Some(Some(TargetOutput {
+        Rendered::Output(TargetOutput {
             env: env.name.clone(),
             brand: brand.name.get_ref().clone(),
             dir,
             sign_in,
             error,
-        })),
+        }),
         diags,
     )
 }

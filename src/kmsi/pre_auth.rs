@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use crate::check::scan::{Scan, js};
 use crate::config::Kmsi;
 use crate::source::SourceFile;
 
@@ -62,32 +63,42 @@ impl PreAuth {
     }
 }
 
-/// Where a template sets the widget's `features.showKeepMeSignedIn` to false
-/// (`showKeepMeSignedIn = false`, `showKeepMeSignedIn: false`, quoted keys too).
+/// Where a template's inline script sets the widget's `features.showKeepMeSignedIn` to
+/// false (`showKeepMeSignedIn = false`, `showKeepMeSignedIn: false`, quoted keys and
+/// `["showKeepMeSignedIn"] = false` too). The page scanner finds the scripts the browser
+/// runs and blanks their comments, so text, comments and other script types never count.
 pub fn hidden_checkbox(templates: &[Arc<SourceFile>]) -> Vec<HiddenCheckbox> {
     const KEY: &str = "showKeepMeSignedIn";
     let mut out = Vec::new();
     for t in templates {
-        for (at, _) in t.text.match_indices(KEY) {
-            let rest = t.text[at + KEY.len()..].trim_start_matches(['"', '\'']);
-            let rest = rest.trim_start();
-            let Some(rest) = rest.strip_prefix([':', '=']) else {
-                continue;
-            };
-            if rest.starts_with('=') {
-                continue; // a comparison, not an assignment
-            }
-            let rest = rest.trim_start();
-            if rest.starts_with("false")
-                && !rest[5..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
-            {
-                out.push(HiddenCheckbox {
-                    file: t.path.clone(),
-                    line: t.position(at).line,
-                });
+        let scan = Scan::new(&t.text);
+        for script in scan.inline_js() {
+            let code = script.code.as_str();
+            for (at, _) in code.match_indices(KEY) {
+                let b = code.as_bytes();
+                if at > 0 && js::is_ident_byte(b[at - 1]) {
+                    continue;
+                }
+                let rest = code[at + KEY.len()..]
+                    .trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .trim_start_matches(']')
+                    .trim_start();
+                let Some(rest) = rest.strip_prefix([':', '=']) else {
+                    continue;
+                };
+                if rest.starts_with(['=', '>']) {
+                    continue; // a comparison or an arrow, not an assignment
+                }
+                let rest = rest.trim_start();
+                if rest.starts_with("false")
+                    && !rest[5..].bytes().next().is_some_and(js::is_ident_byte)
+                {
+                    out.push(HiddenCheckbox {
+                        file: t.path.clone(),
+                        line: t.position(script.body.start + at).line,
+                    });
+                }
             }
         }
     }
@@ -106,5 +117,23 @@ mod tests {
         ));
         let found = hidden_checkbox(&[f]);
         assert_eq!(found.iter().map(|h| h.line).collect::<Vec<_>>(), vec![2, 3]);
+    }
+
+    #[test]
+    fn only_scripts_the_browser_runs_count() {
+        let f = Arc::new(SourceFile::new(
+            "templates/sign-in.html",
+            "<p>Set showKeepMeSignedIn: false to hide it.</p>\n\
+             <!-- showKeepMeSignedIn = false -->\n\
+             <script type=\"text/template\">showKeepMeSignedIn: false</script>\n\
+             <script>\n\
+             // features.showKeepMeSignedIn = false;\n\
+             /* showKeepMeSignedIn: false */\n\
+             var noshowKeepMeSignedIn = false;\n\
+             config.features['showKeepMeSignedIn'] = false;\n\
+             </script>\n",
+        ));
+        let found = hidden_checkbox(&[f]);
+        assert_eq!(found.iter().map(|h| h.line).collect::<Vec<_>>(), vec![8]);
     }
 }

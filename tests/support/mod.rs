@@ -172,8 +172,15 @@ impl Project {
     /// `policies`), oldest first; none when the folder is missing.
     pub fn backups(&self, env: &str, of: &str) -> Vec<Value> {
         let dir = self.path().join(".signin-pages/backups").join(env).join(of);
+        // As the tool lists them: `*.json` only. A run killed mid-write may leave its
+        // temporary file (`.<name>.json.<tag>-<pid>-<nanos>`) beside them, never read.
         let mut files: Vec<_> = std::fs::read_dir(dir)
-            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .map(|d| {
+                d.filter_map(|e| e.ok())
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                    .map(|e| e.path())
+                    .collect()
+            })
             .unwrap_or_default();
         files.sort();
         files
