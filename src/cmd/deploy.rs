@@ -84,6 +84,37 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
             }
         }
     }
+    if a.dry_run {
+        for o in done.parts.iter().filter(|o| !o.changes.is_empty()) {
+            outln!("{} / {}:", o.brand, o.part.segment());
+            for c in &o.changes {
+                outln!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
+            }
+        }
+    }
+    if done.parts_left {
+        outln!(
+            "theme, images, sign-out page and brand settings: left alone (Okta has no preview of them; `deploy --publish` brings them in line)"
+        );
+    }
+    let part_rows = done.parts.iter().map(|o| {
+        let detail = if o.detail.is_empty() && !o.changes.is_empty() {
+            format!(
+                "{} field{} changed",
+                o.changes.len(),
+                if o.changes.len() == 1 { "" } else { "s" }
+            )
+        } else {
+            o.detail.clone()
+        };
+        vec![
+            o.brand.clone(),
+            o.part.segment().to_string(),
+            o.action.to_string(),
+            if o.ok { "ok" } else { "FAILED" }.to_string(),
+            detail,
+        ]
+    });
     let rows: Vec<Vec<String>> = outcomes
         .iter()
         .map(|o| {
@@ -109,6 +140,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
                 detail,
             ]
         })
+        .chain(part_rows)
         .collect();
     out!(
         "{}",
@@ -118,6 +150,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         .iter()
         .filter(|o| !o.ok)
         .map(|o| o.brand.as_str())
+        .chain(done.parts.iter().filter(|o| !o.ok).map(|o| o.brand.as_str()))
         .collect();
     if mode == Mode::Preview && !a.dry_run {
         // Where to look: Okta serves the preview at /login/preview of the brand's domain.
@@ -132,6 +165,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         Outcome::Success
     } else {
         let mut names = failed.clone();
+        names.sort_unstable();
         names.dedup();
         errln!(
             "error: not done for: {} (rerun the same command: what was done is skipped)",

@@ -67,6 +67,35 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
             }
         }
     }
+    if slot == Slot::Customized && !report.has_problems() {
+        match crate::org::diff::diff_parts(&client, &compiled) {
+            Err(errors) => {
+                failed = true;
+                for e in errors {
+                    errln!("error: {e}");
+                }
+            }
+            Ok(parts) => {
+                for d in parts {
+                    let what = format!("{} / {}", d.brand, d.part.segment());
+                    match d.changes {
+                        Err(e) => {
+                            failed = true;
+                            errln!("error: {what}: {e}");
+                        }
+                        Ok(c) if c.is_empty() => outln!("{what}: same"),
+                        Ok(c) => {
+                            differ = true;
+                            outln!("{what}: changed");
+                            for c in c {
+                                outln!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
     if report.has_problems() {
         let n = report.problems().count();
         errln!(

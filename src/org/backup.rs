@@ -42,6 +42,22 @@ pub struct Backup {
 pub enum Held {
     Page(PageOf),
     Rule(RuleOf),
+    Part(PartOf),
+}
+
+/// A part of a brand beside its pages ([`super::assets::Part`]): its theme, an image,
+/// its sign-out page, the brand itself. An image's body holds its bytes (base64).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PartOf {
+    #[serde(default)]
+    pub brand: String,
+    #[serde(default)]
+    pub brand_id: String,
+    /// [`super::assets::Part::segment`].
+    pub part: String,
+    /// The timestamp of the deploy (or rollback) that took it: one run's backups share it.
+    pub run: String,
 }
 
 /// A brand's page in one slot.
@@ -119,9 +135,33 @@ impl Backup {
         }
     }
 
-    /// Its file name: `<takenAt>-<page>-<slot>.json`, `<run>-<policyId>-<ruleId>.json`.
+    /// A backup of a part of a brand, taken now, as part of `run`.
+    pub fn part(
+        env: &str,
+        brand: &str,
+        brand_id: &str,
+        part: super::assets::Part,
+        run: &str,
+        body: &Value,
+    ) -> Backup {
+        Backup {
+            environment: env.to_string(),
+            taken_at: super::clock::timestamp(),
+            of: Held::Part(PartOf {
+                brand: brand.to_string(),
+                brand_id: brand_id.to_string(),
+                part: part.segment().to_string(),
+                run: run.to_string(),
+            }),
+            body: body.clone(),
+        }
+    }
+
+    /// Its file name: `<takenAt>-<page>-<slot>.json`, `<run>-<policyId>-<ruleId>.json`,
+    /// `<run>-<part>.json`.
     pub fn file_name(&self) -> String {
         match &self.of {
+            Held::Part(p) => format!("{}-{}.json", p.run, p.part),
             Held::Page(p) => format!("{}-{}-{}.json", self.taken_at, p.page, p.slot),
             Held::Rule(r) => format!("{}-{}-{}.json", r.run, r.policy_id, r.rule_id),
         }
@@ -160,14 +200,21 @@ impl Stored {
     pub fn page_of(&self) -> Option<&PageOf> {
         match &self.backup.of {
             Held::Page(p) => Some(p),
-            Held::Rule(_) => None,
+            _ => None,
         }
     }
 
     pub fn rule_of(&self) -> Option<&RuleOf> {
         match &self.backup.of {
             Held::Rule(r) => Some(r),
-            Held::Page(_) => None,
+            _ => None,
+        }
+    }
+
+    pub fn part_of(&self) -> Option<&PartOf> {
+        match &self.backup.of {
+            Held::Part(p) => Some(p),
+            _ => None,
         }
     }
 }
@@ -214,6 +261,15 @@ pub fn pages(root: &Path, env: &str, brand: &crate::config::Brand) -> Vec<Stored
     }
     out.sort_by(|a, b| a.file_name.cmp(&b.file_name));
     out
+}
+
+/// Every backup of a brand's other parts (theme, images, sign-out page, brand), oldest
+/// first.
+pub fn parts(root: &Path, env: &str, brand: &crate::config::Brand) -> Vec<Stored> {
+    read(&folder(root, env, &brand.dir))
+        .into_iter()
+        .filter(|s| s.part_of().is_some())
+        .collect()
 }
 
 /// Newest first, the first page backup whose content differs from what its slot holds

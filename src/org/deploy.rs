@@ -9,6 +9,7 @@
 
 use serde_json::Value;
 
+use super::assets::{self, PartOutcome};
 use super::backup::{self, Backup};
 use super::fields::{self, FieldChange};
 use super::pin;
@@ -112,11 +113,16 @@ pub enum Stopped {
     Preflight(Report),
 }
 
-/// What a deploy did: the preflight's warnings, then one outcome per page.
+/// What a deploy did: the preflight's warnings, then one outcome per page, then (with
+/// `--publish`) one per part of the brand beside its pages.
 #[derive(Debug)]
 pub struct Deployed {
     pub preflight: Report,
     pub outcomes: Vec<Outcome>,
+    pub parts: Vec<PartOutcome>,
+    /// `--preview` and some target manages a theme, sign-out page or brand settings,
+    /// which Okta has no preview slot for: they were left alone.
+    pub parts_left: bool,
 }
 
 /// Deploy every target of one environment: the preflight for every brand, then the pages.
@@ -146,9 +152,51 @@ pub fn deploy(
     let outcomes = each_page(&targets.pairs, |out, brand, page| {
         job.page(out, brand, page)
     });
+    // The rest of the brand, after its pages (and only where every page went out).
+    let wanted: Vec<_> = targets
+        .pairs
+        .iter()
+        .filter_map(|(out, brand)| {
+            let want = assets::wanted(&project.config, env, &out.brand, &project.root)?;
+            (!assets::parts(&want).is_empty()).then_some((*out, brand, want))
+        })
+        .collect();
+    let mut parts = Vec::new();
+    let parts_left = mode == Mode::Preview && !wanted.is_empty();
+    if mode == Mode::Publish {
+        let run = super::clock::timestamp();
+        let ready: Vec<_> = wanted
+            .iter()
+            .filter(|(out, _, _)| {
+                outcomes
+                    .iter()
+                    .filter(|o| o.brand == out.brand)
+                    .all(|o| o.ok)
+            })
+            .collect();
+        parts = crate::parallel::map(
+            &ready,
+            PARALLEL,
+            |(out, brand, want)| {
+                let run = assets::Run {
+                    root: &project.root,
+                    env: &env.name,
+                    folder: out.dir.rsplit('/').next().unwrap_or(&out.dir),
+                    run: run.clone(),
+                };
+                assets::deploy(client, &out.brand, brand, want, &run, opts.dry_run)
+            },
+            |_, _| {},
+        )
+        .into_iter()
+        .flatten()
+        .collect();
+    }
     Ok(Deployed {
         preflight: report,
         outcomes,
+        parts,
+        parts_left,
     })
 }
 

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use super::assets::{self, PartDiff};
 use super::deploy::{body, each_page};
 use super::fields::{FieldChange, field_changes};
 use super::preflight::{self, Report};
@@ -13,6 +14,29 @@ use crate::okta::{Client, OktaError};
 
 /// A brand's page and its differences with the org (or why they could not be read).
 pub type PageDiff = (String, Page, Result<Vec<FieldChange>, OktaError>);
+
+/// Every managed part beside the pages (theme, images, sign-out page, brand) of every
+/// brand the preflight did not refuse, against the org: themes have no preview slot, so
+/// this is what `deploy --publish` would change.
+pub fn diff_parts(client: &Client, compiled: &Compiled) -> Result<Vec<PartDiff>, Vec<String>> {
+    let Some(project) = compiled.project.as_ref() else {
+        return Ok(Vec::new());
+    };
+    let targets = super::brands::targets(client, &compiled.outputs)?;
+    let per_brand = crate::parallel::map(
+        &targets.pairs,
+        super::deploy::PARALLEL,
+        |(out, brand)| {
+            let env = project.config.environments.iter().find(|e| e.name == out.env);
+            match env.and_then(|e| assets::wanted(&project.config, e, &out.brand, &project.root)) {
+                Some(want) => assets::diff(client, &out.brand, brand, &want),
+                None => Vec::new(),
+            }
+        },
+        |_, _| {},
+    );
+    Ok(per_brand.into_iter().flatten().collect())
+}
 
 /// The preflight's report, and the field-by-field differences of every target it did not
 /// refuse against `slot`.

@@ -5,6 +5,7 @@
 //! before anything is written, and the commands' work on top of them: deploy, diff,
 //! pull and rollback. `cmd/` reads the arguments, calls in here, and prints.
 
+pub mod assets;
 pub mod backup;
 pub mod brands;
 pub mod clock;

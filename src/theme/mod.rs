@@ -147,6 +147,17 @@ impl Settings {
         m
     }
 
+    /// The same settings as the Okta side's brand merge takes them
+    /// ([`crate::okta::brands::merged`]): `None` leaves a field as read.
+    pub fn okta(&self) -> crate::okta::brands::Settings {
+        crate::okta::brands::Settings {
+            remove_powered_by_okta: self.remove_powered_by_okta,
+            custom_privacy_policy_url: self.privacy_policy_url.clone().map(Some),
+            agree_to_custom_privacy_policy: self.agree_to_custom_privacy_policy,
+            locale: self.locale.clone().map(Some),
+        }
+    }
+
     /// The body of `PUT /api/v1/brands/{brandId}` (`BrandRequest`) from the brand as
     /// read (`GET`): every request field Okta holds, kept as it is (a missing
     /// `emailDomainId` would detach the email domain, a missing `name` rename the brand),
