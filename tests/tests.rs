@@ -6,6 +6,7 @@ mod support;
 
 mod bad_inputs;
 mod brand_api;
+mod brand_org;
 mod budgets;
 mod build;
 mod checks;

@@ -160,6 +160,10 @@ impl Project {
     }
 
     /// A JSON file of the project (a built body, a backup …), parsed.
+    pub fn read_bytes(&self, rel: &str) -> Vec<u8> {
+        std::fs::read(self.path().join(rel)).expect("read a project file")
+    }
+
     pub fn read_json(&self, rel: &str) -> Value {
         serde_json::from_str(&self.read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
