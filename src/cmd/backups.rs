@@ -1,4 +1,5 @@
-//! `backups list`: the page backups of each environment and brand.
+//! `backups list`: the backups of each environment and brand: its pages, and its
+//! theme, images, sign-out page and brand settings.
 
 use crate::cli::{BackupsArgs, BackupsCommand, GlobalArgs};
 use crate::cmd::Outcome;
@@ -18,6 +19,22 @@ pub(crate) fn execute(g: &GlobalArgs, a: &BackupsArgs) -> Outcome {
         for b in &project.config.brands {
             if brand.as_ref().is_some_and(|x| x != b.name.get_ref()) {
                 continue;
+            }
+            for k in backup::parts(&project.root, &e.name, b) {
+                let Some(of) = k.part_of() else { continue };
+                let held = if k.backup.body.get("url").is_some_and(|u| u.is_null()) {
+                    "absent"
+                } else {
+                    of.part.as_str()
+                };
+                rows.push(vec![
+                    e.name.clone(),
+                    b.name.get_ref().clone(),
+                    of.part.clone(),
+                    "live".to_string(),
+                    held.to_string(),
+                    k.file_name.clone(),
+                ]);
             }
             for k in backup::pages(&project.root, &e.name, b) {
                 let Some(of) = k.page_of() else { continue };

@@ -4,7 +4,7 @@
 use crate::cli::{GlobalArgs, RollbackArgs};
 use crate::cmd::Outcome;
 use crate::kmsi;
-use crate::org::rollback::{RollbackError, Rolled, rollback};
+use crate::org::rollback::{PartsRolled, RollbackError, Rolled, rollback, rollback_parts};
 
 pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
     if a.policies {
@@ -33,7 +33,39 @@ pub(crate) fn execute(g: &GlobalArgs, a: &RollbackArgs) -> Outcome {
     let Some(client) = crate::cmd::remote::client_for(g, &project, env) else {
         return Outcome::Failure;
     };
+    let parts = rollback_parts(&client, &project.root, &env.name, brand, a.to.as_deref());
+    let parts_done = match &parts {
+        Ok(PartsRolled::Restored {
+            from_run,
+            parts,
+            run,
+        }) => {
+            crate::cmd::status(
+                g,
+                &format!(
+                    "restored {} as the deploy of {from_run} found them; the state before is backed up as run {run}",
+                    parts.join(", ")
+                ),
+            );
+            true
+        }
+        Ok(PartsRolled::NothingToDo) => false,
+        Ok(PartsRolled::NoBackup { .. }) => false,
+        Err(e) => {
+            errln!("error: {} / {brand_name}: {e}", env.name);
+            return Outcome::Failure;
+        }
+    };
+    // The parts had backups (the one `--to` names among them): no page backup is fine.
+    let parts_had = !matches!(parts, Ok(PartsRolled::NoBackup { .. }));
     let result = match rollback(&client, &project.root, &env.name, brand, a.to.as_deref()) {
+        Ok(Rolled::NothingToDo) | Err(RollbackError::NoBackup { .. }) if parts_done => {
+            return Outcome::Success;
+        }
+        Err(RollbackError::NoBackup { .. }) if parts_had => Ok(format!(
+            "nothing to roll back: {} / {brand_name} already holds what its latest backups hold",
+            env.name
+        )),
         Ok(Rolled::NothingToDo) => Ok(format!(
             "nothing to roll back: {} / {brand_name} already holds what its latest backups hold",
             env.name

@@ -463,17 +463,25 @@ fn themes_writable(held: &Value) -> Value {
     v
 }
 
-/// Whether the org's part already holds what a backup holds.
-pub fn holds(c: &Client, brand_id: &str, part: Part, held: &Value) -> Result<bool, String> {
+/// What the org holds of one part now (the body a backup keeps).
+pub fn current(c: &Client, brand_id: &str, part: Part) -> Result<Current, String> {
     let theme = match part {
         Part::Theme | Part::Image(_) => {
             Some(themes::current(c, brand_id).map_err(|e| e.to_string())?)
         }
         _ => None,
     };
-    let cur = read(c, brand_id, theme.as_ref(), part).map_err(|e| e.to_string())?;
+    read(c, brand_id, theme.as_ref(), part).map_err(|e| e.to_string())
+}
+
+/// Whether the org's part already holds what a backup holds.
+pub fn holds(c: &Client, brand_id: &str, part: Part, held: &Value) -> Result<bool, String> {
+    let cur = current(c, brand_id, part)?;
     Ok(match part {
-        Part::Image(_) => cur.body.get("sha256") == held.get("sha256"),
+        Part::Image(_) => {
+            cur.body.get("sha256").filter(|v| !v.is_null())
+                == held.get("sha256").filter(|v| !v.is_null())
+        }
         Part::Theme => {
             let ours = themes_writable(held);
             field_changes(Some(&only(&cur.body, &ours)), &ours).is_empty()

@@ -110,3 +110,94 @@ pub fn rollback(
     }
     Ok(restored(false))
 }
+
+/// What a rollback did to the brand's parts beside its pages.
+#[derive(Debug)]
+pub enum PartsRolled {
+    /// The brand has no backups of them (`named`: none with the name asked for).
+    NoBackup { named: bool },
+    /// The org already holds what every run's backups hold.
+    NothingToDo,
+    /// Every part the chosen run backed up is back; what they held before is backed up
+    /// under `run`.
+    Restored {
+        from_run: String,
+        parts: Vec<&'static str>,
+        run: String,
+    },
+}
+
+/// Put the brand's theme, images, sign-out page and brand settings back as one deploy's
+/// backups hold them: the run that `to` names (a backup file of it, or its timestamp),
+/// or else the newest run whose backups differ from what the org holds. Each part is
+/// backed up before it is written, as a deploy does.
+pub fn rollback_parts(
+    client: &Client,
+    root: &std::path::Path,
+    env: &str,
+    brand: &Brand,
+    to: Option<&str>,
+) -> Result<PartsRolled, String> {
+    use super::assets::{self, Part};
+    let all = backup::parts(root, env, brand);
+    if all.is_empty() {
+        return Ok(PartsRolled::NoBackup { named: false });
+    }
+    let run_of = |s: &Stored| s.part_of().map(|p| p.run.clone()).unwrap_or_default();
+    let mut runs: Vec<String> = all.iter().map(run_of).collect();
+    runs.sort();
+    runs.dedup();
+    let name = brand.name.get_ref();
+    let org_brand = super::brands::find(client, name)?;
+    let in_run = |r: &str| -> Vec<(&Stored, Part)> {
+        all.iter()
+            .filter(|s| run_of(s) == r)
+            .filter_map(|s| Some((s, Part::from_segment(&s.part_of()?.part)?)))
+            .collect()
+    };
+    let chosen = match to {
+        Some(t) => match all.iter().find(|s| s.is_named(t)).map(run_of).or_else(|| {
+            runs.iter().find(|r| r.as_str() == t).cloned()
+        }) {
+            Some(r) => r,
+            None => return Ok(PartsRolled::NoBackup { named: true }),
+        },
+        None => {
+            let mut found = None;
+            for r in runs.iter().rev() {
+                let mut differs = false;
+                for (s, part) in in_run(r) {
+                    if !assets::holds(client, &org_brand.id, part, &s.backup.body)? {
+                        differs = true;
+                        break;
+                    }
+                }
+                if differs {
+                    found = Some(r.clone());
+                    break;
+                }
+            }
+            match found {
+                Some(r) => r,
+                None => return Ok(PartsRolled::NothingToDo),
+            }
+        }
+    };
+    let run = super::clock::timestamp();
+    let mut parts = Vec::new();
+    for (s, part) in in_run(&chosen) {
+        let cur = assets::current(client, &org_brand.id, part)?;
+        let before = Backup::part(env, name, &org_brand.id, part, &run, &cur.body);
+        backup::write(root, &brand.dir, &before).map_err(|e| {
+            format!("{} not restored: the backup of the current state failed: {e}", part.segment())
+        })?;
+        assets::restore(client, &org_brand.id, part, &s.backup.body)
+            .map_err(|e| format!("{}: {e}", part.segment()))?;
+        parts.push(part.segment());
+    }
+    Ok(PartsRolled::Restored {
+        from_run: chosen,
+        parts,
+        run,
+    })
+}
