@@ -181,3 +181,36 @@ fn rollback_restores_colours_and_images_and_backups_lists_them() {
     let out = run(&p, &["diff", "--env", "prod"]);
     assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
 }
+
+#[test]
+fn pull_on_an_empty_project_round_trips_the_theme_and_its_images() {
+    let okta = FakeOkta::start().with_brands(&["Acme"]);
+    let p = project(&okta);
+    let out = publish(&p);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+
+    // A project with nothing but the org, the brand and an empty template.
+    let q = Project::empty()
+        .file("signin-pages.toml", org_toml(&okta.url(), &["Acme"]))
+        .file("templates/sign-in.html", "");
+    let out = run(&q, &["pull", "--env", "prod"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    for img in ["logo", "favicon", "background"] {
+        assert_eq!(
+            q.read_bytes(&format!("static/{img}.png")),
+            p.read_bytes(&format!("static/{img}.png")),
+            "{img} byte for byte"
+        );
+    }
+    let toml = q.read("signin-pages.toml");
+    assert!(toml.starts_with(&org_toml(&okta.url(), &["Acme"])), "{toml}");
+    assert!(toml.contains("primary_color = \"#0f5c45\""), "{toml}");
+    assert!(toml.contains("sign_in_page = \"BACKGROUND_IMAGE\""), "{toml}");
+    assert!(
+        toml.contains("url = \"https://www.acme.example/signed-out\""),
+        "{toml}"
+    );
+    // The pulled project is what the org holds: diff exits 0.
+    let out = run(&q, &["diff", "--env", "prod"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+}

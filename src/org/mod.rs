@@ -16,6 +16,7 @@ pub mod fields;
 pub mod pin;
 pub mod preflight;
 pub mod pull;
+pub mod pull_theme;
 pub mod rollback;
 
 pub use connect::{connect, environment};

@@ -1,7 +1,8 @@
 //! `pull`: what the org has live, imported into the project. The sign-in (and error)
 //! page become the templates (verbatim, or inside `{% raw %}`), the KMSI prompt labels
 //! the default locale's `[kmsi]`, and the widget, CSP and customizations
-//! `signin-pages.toml` (edited in place with `toml_edit`: comments and order stay).
+//! `signin-pages.toml` (edited in place with `toml_edit`: comments and order stay), and
+//! the theme `[theme]` with its images in `static/` ([`super::pull_theme`]).
 
 use std::collections::BTreeMap;
 
@@ -80,12 +81,21 @@ pub fn pull(
     let brands = crate::okta::brands::list(&client).map_err(|e| e.to_string())?;
     // brand name → (sign-in page, error page), as the org has them live.
     let mut pulled: BTreeMap<String, (Option<Value>, Option<Value>)> = BTreeMap::new();
+    let mut themes = Vec::new();
     for name in &names {
         let b = super::brands::resolve(&brands, name)?;
         let live = |page| pages::get(&client, &b.id, page, Slot::Customized);
         let sign_in = live(Page::SignIn).map_err(|e| e.to_string())?;
         let error = live(Page::Error).map_err(|e| e.to_string())?;
         pulled.insert(name.clone(), (sign_in, error));
+        themes.push((name.clone(), super::pull_theme::read(&client, b)?));
+    }
+    if themes.windows(2).any(|w| w[0].1 != w[1].1) {
+        return Err(format!(
+            "the brands' themes differ ({} and {}), and the project pulls one `[theme]`: pull one brand with --brand",
+            themes[0].0,
+            themes[1].0
+        ));
     }
     let content = |v: &Option<Value>| {
         v.as_ref()
@@ -131,7 +141,13 @@ pub fn pull(
         .cloned()
         .unwrap_or(Value::Null);
     written.extend(write_labels(project, &wc)?);
-    write_config(project, page, &wc, &names)?;
+    let theme = &themes[0].1;
+    let mut files = Vec::new();
+    write_config(project, page, &wc, &names, |doc| {
+        files = super::pull_theme::write(project, theme, doc)?;
+        Ok(())
+    })?;
+    written.extend(files);
     written.push(crate::config::CONFIG_FILE.to_string());
     Ok(Pulled {
         brands: names,
@@ -193,6 +209,7 @@ fn write_config(
     page: &Value,
     wc: &Value,
     names: &[String],
+    theme: impl FnOnce(&mut DocumentMut) -> Result<(), String>,
 ) -> Result<(), String> {
     let root = &project.root;
     let config_path = root.join(crate::config::CONFIG_FILE);
@@ -313,6 +330,7 @@ fn write_config(
             }
         }
     }
+    theme(&mut doc)?;
     crate::write::atomic(root, &config_path, doc.to_string().as_bytes()).map_err(|e| e.to_string())
 }
 
