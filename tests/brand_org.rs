@@ -214,3 +214,91 @@ fn pull_on_an_empty_project_round_trips_the_theme_and_its_images() {
     let out = run(&q, &["diff", "--env", "prod"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
 }
+
+/// 20 brands, every part managed, 30 % of requests faulted (uploads and image downloads
+/// included): after every run each brand's theme is as it was or as built, and a changed
+/// one has a backup of what it was; reruns converge, and then nothing is written.
+#[test]
+fn twenty_brands_under_30_percent_faults_converge() {
+    use crate::support::fake_okta::Fault;
+    use std::time::Duration;
+    const N: usize = 20;
+    let names: Vec<String> = (0..N).map(|i| format!("Brand{i:02}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let okta = FakeOkta::start().with_brands(&refs);
+    let mut toml = org_toml(&okta.url(), &refs);
+    toml = toml.replace("\n[[brands]]", "\n[[brands]]\nremove_powered_by_okta = true");
+    let toml = toml + THEME;
+    let p = Project::with_page(WIDGET_PAGE)
+        .file("signin-pages.toml", toml)
+        .file("static/logo.png", png_image(120, 40))
+        .file("static/favicon.png", png_image(32, 32))
+        .file("static/background.png", png_image(200, 100));
+    let ids: Vec<String> = refs.iter().map(|n| okta.brand_id(n).unwrap()).collect();
+    let before: Vec<Value> = ids.iter().map(|id| okta.theme(id)).collect();
+    okta.fault_rate_with(
+        30,
+        17,
+        vec![
+            Fault::Status429 {
+                reset_in: Duration::from_secs(1),
+            },
+            Fault::Status500,
+            Fault::Status503,
+            Fault::Reset,
+            Fault::Hang(Duration::from_millis(300)),
+        ],
+        "/",
+        Some(&["GET", "PUT", "DELETE", "POST"]),
+    );
+    let args = ["deploy", "--env", "prod", "--publish", "--yes"];
+    let mut converged = false;
+    for _ in 0..6 {
+        let out = command_with_token(&p, &args)
+            .env("SIGNIN_PAGES_RETRY_BASE_MS", "10")
+            .env("SIGNIN_PAGES_TIMEOUT_MS", "500")
+            .output()
+            .unwrap();
+        let c = code(&out);
+        assert!(c == 0 || c == 1, "exit {c}: {}", all(&out));
+        assert!(!all(&out).contains("panicked"), "{}", all(&out));
+        for (i, id) in ids.iter().enumerate() {
+            let now = okta.theme(id)["primaryColorHex"].clone();
+            let had = before[i]["primaryColorHex"].clone();
+            assert!(now == had || now == "#0f5c45", "{}: {now}", names[i]);
+            if now != had {
+                let b = p.backups("prod", &names[i]);
+                assert!(
+                    b.iter()
+                        .any(|x| x["part"] == "theme" && x["body"]["primaryColorHex"] == had),
+                    "{}: the theme changed without a backup of it",
+                    names[i]
+                );
+            }
+        }
+        if c == 0 {
+            converged = true;
+            break;
+        }
+        assert!(stderr(&out).contains("error: "), "{}", all(&out));
+    }
+    assert!(converged, "did not converge in 6 runs");
+    okta.clear_faults();
+    for id in &ids {
+        let t = okta.theme(id);
+        assert_eq!(t["primaryColorHex"], "#0f5c45");
+        assert_eq!(
+            okta.image(t["logo"].as_str().unwrap()).unwrap().bytes,
+            p.read_bytes("static/logo.png")
+        );
+        assert_eq!(okta.brand(id)["removePoweredByOkta"], true);
+    }
+    okta.clear_requests();
+    let out = run(&p, &args);
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    assert!(
+        okta.requests().iter().all(|r| r.method == "GET"),
+        "{}",
+        okta.requests_text()
+    );
+}
