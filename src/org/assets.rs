@@ -349,7 +349,7 @@ fn write(
             put_sign_out(c, brand_id, &ours)
         }
         Part::Brand => {
-            let body = okta_brands::merged(&cur.body, &want.settings.okta());
+            let body = want.settings.brand_put_body(&cur.body);
             let answer = okta_brands::put(c, brand_id, &body).map_err(|e| e.to_string())?;
             answered(&Value::Object(want.settings.fields()), &answer)
         }

@@ -71,18 +71,6 @@ pub struct Settings {
     pub locale: Option<String>,
 }
 
-/// The fields of Okta's `BrandRequest`: what a brand PUT may carry. A PUT replaces the
-/// whole brand, so every one of them the project does not manage is sent back as read.
-pub const BRAND_REQUEST_FIELDS: &[&str] = &[
-    "agreeToCustomPrivacyPolicy",
-    "customPrivacyPolicyUrl",
-    "defaultApp",
-    "emailDomainId",
-    "locale",
-    "name",
-    "removePoweredByOkta",
-];
-
 impl Theme {
     pub fn color(&self, k: ColorKey) -> Option<&str> {
         self.colors.get(&k).map(String::as_str)
@@ -159,22 +147,12 @@ impl Settings {
     }
 
     /// The body of `PUT /api/v1/brands/{brandId}` (`BrandRequest`) from the brand as
-    /// read (`GET`): every request field Okta holds, kept as it is (a missing
-    /// `emailDomainId` would detach the email domain, a missing `name` rename the brand),
-    /// with this project's fields over them. Read-only fields (`id`, `isDefault`,
-    /// `_links`, `_embedded`) are not sent.
+    /// read (`GET`): Okta's PUT is a full replace, so the brand goes back as read (a
+    /// missing `emailDomainId` would detach the email domain, a missing `name` rename the
+    /// brand) with this project's fields over it — the Okta side's one merge,
+    /// [`crate::okta::brands::merged`] (read-only fields and nulls dropped).
     pub fn brand_put_body(&self, current: &Value) -> Value {
-        let mut body: Map<String, Value> = BRAND_REQUEST_FIELDS
-            .iter()
-            .filter_map(|f| {
-                current
-                    .get(*f)
-                    .filter(|v| !v.is_null())
-                    .map(|v| ((*f).to_string(), v.clone()))
-            })
-            .collect();
-        body.extend(self.fields());
-        Value::Object(body)
+        crate::okta::brands::merged(current, &self.okta())
     }
 }
 
