@@ -49,10 +49,7 @@ fn publish_brings_the_brand_in_line_and_diff_then_exits_0() {
     );
     assert!(text.contains("Acme / logo: changed"), "{text}");
     assert!(text.contains("Acme / sign-out: changed"), "{text}");
-    assert!(
-        text.contains("removePoweredByOkta: false → true"),
-        "{text}"
-    );
+    assert!(text.contains("removePoweredByOkta: false → true"), "{text}");
 
     let out = publish(&p);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
@@ -61,7 +58,10 @@ fn publish_brings_the_brand_in_line_and_diff_then_exits_0() {
     assert_eq!(theme["signInPageTouchPointVariant"], "BACKGROUND_IMAGE");
     // A contrast colour the project leaves to Okta is sent back as it was.
     assert_eq!(theme["primaryColorContrastHex"], "#000000");
-    assert_eq!(image_bytes(&okta, &theme["logo"]), p.read_bytes("static/logo.png"));
+    assert_eq!(
+        image_bytes(&okta, &theme["logo"]),
+        p.read_bytes("static/logo.png")
+    );
     assert_eq!(
         image_bytes(&okta, &theme["backgroundImage"]),
         p.read_bytes("static/background.png")
@@ -80,7 +80,11 @@ fn publish_brings_the_brand_in_line_and_diff_then_exits_0() {
     // In line: diff exits 0, a rerun writes nothing.
     let out = run(&p, &["diff", "--env", "prod"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("Acme / logo: same"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Acme / logo: same"),
+        "{}",
+        stdout(&out)
+    );
     okta.clear_requests();
     let out = publish(&p);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
@@ -102,7 +106,11 @@ fn publish_brings_the_brand_in_line_and_diff_then_exits_0() {
         "{}",
         stdout(&out)
     );
-    assert!(stdout(&out).contains("Acme / logo: same"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Acme / logo: same"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]
@@ -126,7 +134,11 @@ fn preview_leaves_the_brand_alone_and_dry_run_writes_nothing() {
         (okta.theme(&acme), okta.sign_out(&acme), okta.brand(&acme)),
         before
     );
-    assert!(p.backups("prod", "Acme").iter().all(|b| b.get("part").is_none()));
+    assert!(
+        p.backups("prod", "Acme")
+            .iter()
+            .all(|b| b.get("part").is_none())
+    );
 }
 
 #[test]
@@ -161,7 +173,11 @@ fn rollback_restores_colours_and_images_and_backups_lists_them() {
         .into_iter()
         .filter(|b| b.get("part").is_some())
         .collect();
-    assert!(parts.iter().any(|b| b["part"] == "logo" && b["body"]["base64"].is_string()));
+    assert!(
+        parts
+            .iter()
+            .any(|b| b["part"] == "logo" && b["body"]["base64"].is_string())
+    );
 
     let out = run(&p, &["backups", "list", "--env", "prod"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
@@ -203,9 +219,15 @@ fn pull_on_an_empty_project_round_trips_the_theme_and_its_images() {
         );
     }
     let toml = q.read("signin-pages.toml");
-    assert!(toml.starts_with(&org_toml(&okta.url(), &["Acme"])), "{toml}");
+    assert!(
+        toml.starts_with(&org_toml(&okta.url(), &["Acme"])),
+        "{toml}"
+    );
     assert!(toml.contains("primary_color = \"#0f5c45\""), "{toml}");
-    assert!(toml.contains("sign_in_page = \"BACKGROUND_IMAGE\""), "{toml}");
+    assert!(
+        toml.contains("sign_in_page = \"BACKGROUND_IMAGE\""),
+        "{toml}"
+    );
     assert!(
         toml.contains("url = \"https://www.acme.example/signed-out\""),
         "{toml}"
@@ -227,7 +249,10 @@ fn twenty_brands_under_30_percent_faults_converge() {
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let okta = FakeOkta::start().with_brands(&refs);
     let mut toml = org_toml(&okta.url(), &refs);
-    toml = toml.replace("\n[[brands]]", "\n[[brands]]\nremove_powered_by_okta = true");
+    toml = toml.replace(
+        "\n[[brands]]",
+        "\n[[brands]]\nremove_powered_by_okta = true",
+    );
     let toml = toml + THEME;
     let p = Project::with_page(WIDGET_PAGE)
         .file("signin-pages.toml", toml)

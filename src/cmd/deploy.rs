@@ -150,7 +150,12 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         .iter()
         .filter(|o| !o.ok)
         .map(|o| o.brand.as_str())
-        .chain(done.parts.iter().filter(|o| !o.ok).map(|o| o.brand.as_str()))
+        .chain(
+            done.parts
+                .iter()
+                .filter(|o| !o.ok)
+                .map(|o| o.brand.as_str()),
+        )
         .collect();
     if mode == Mode::Preview && !a.dry_run {
         // Where to look: Okta serves the preview at /login/preview of the brand's domain.

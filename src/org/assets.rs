@@ -112,8 +112,7 @@ fn short_hash(bytes: &[u8]) -> Value {
 /// A project image, read and its header checked (again: the file may have changed since
 /// `check`): its bytes and media type.
 fn project_image(path: &Path) -> Result<(Vec<u8>, &'static str), String> {
-    let bytes =
-        std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let header = theme::image::read_header(&mut std::io::Cursor::new(&bytes))
         .map_err(|e| format!("{}: not an image Okta takes ({e})", path.display()))?;
     Ok((bytes, header.format.mime()))

@@ -27,7 +27,11 @@ pub fn diff_parts(client: &Client, compiled: &Compiled) -> Result<Vec<PartDiff>,
         &targets.pairs,
         super::deploy::PARALLEL,
         |(out, brand)| {
-            let env = project.config.environments.iter().find(|e| e.name == out.env);
+            let env = project
+                .config
+                .environments
+                .iter()
+                .find(|e| e.name == out.env);
             match env.and_then(|e| assets::wanted(&project.config, e, &out.brand, &project.root)) {
                 Some(want) => assets::diff(client, &out.brand, brand, &want),
                 None => Vec::new(),

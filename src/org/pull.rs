@@ -93,8 +93,7 @@ pub fn pull(
     if themes.windows(2).any(|w| w[0].1 != w[1].1) {
         return Err(format!(
             "the brands' themes differ ({} and {}), and the project pulls one `[theme]`: pull one brand with --brand",
-            themes[0].0,
-            themes[1].0
+            themes[0].0, themes[1].0
         ));
     }
     let content = |v: &Option<Value>| {

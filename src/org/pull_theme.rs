@@ -87,7 +87,11 @@ pub fn read(c: &Client, brand: &BrandRef) -> Result<PulledTheme, String> {
 }
 
 /// Write the images, and return what `[theme]` / `[sign_out]` become in `doc`.
-pub fn write(project: &Project, pulled: &PulledTheme, doc: &mut DocumentMut) -> Result<Vec<String>, String> {
+pub fn write(
+    project: &Project,
+    pulled: &PulledTheme,
+    doc: &mut DocumentMut,
+) -> Result<Vec<String>, String> {
     let root = &project.root;
     let mut written = Vec::new();
     for (rel, bytes) in &pulled.files {

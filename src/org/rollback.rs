@@ -156,9 +156,12 @@ pub fn rollback_parts(
             .collect()
     };
     let chosen = match to {
-        Some(t) => match all.iter().find(|s| s.is_named(t)).map(run_of).or_else(|| {
-            runs.iter().find(|r| r.as_str() == t).cloned()
-        }) {
+        Some(t) => match all
+            .iter()
+            .find(|s| s.is_named(t))
+            .map(run_of)
+            .or_else(|| runs.iter().find(|r| r.as_str() == t).cloned())
+        {
             Some(r) => r,
             None => return Ok(PartsRolled::NoBackup { named: true }),
         },
@@ -189,7 +192,10 @@ pub fn rollback_parts(
         let cur = assets::current(client, &org_brand.id, part)?;
         let before = Backup::part(env, name, &org_brand.id, part, &run, &cur.body);
         backup::write(root, &brand.dir, &before).map_err(|e| {
-            format!("{} not restored: the backup of the current state failed: {e}", part.segment())
+            format!(
+                "{} not restored: the backup of the current state failed: {e}",
+                part.segment()
+            )
         })?;
         assets::restore(client, &org_brand.id, part, &s.backup.body)
             .map_err(|e| format!("{}: {e}", part.segment()))?;
