@@ -243,7 +243,6 @@ fn pull_on_an_empty_project_round_trips_the_theme_and_its_images() {
 #[test]
 fn twenty_brands_under_30_percent_faults_converge() {
     use crate::support::fake_okta::Fault;
-    use std::time::Duration;
     const N: usize = 20;
     let names: Vec<String> = (0..N).map(|i| format!("Brand{i:02}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -264,15 +263,7 @@ fn twenty_brands_under_30_percent_faults_converge() {
     okta.fault_rate_with(
         30,
         17,
-        vec![
-            Fault::Status429 {
-                reset_in: Duration::from_secs(1),
-            },
-            Fault::Status500,
-            Fault::Status503,
-            Fault::Reset,
-            Fault::Hang(Duration::from_millis(300)),
-        ],
+        Fault::every_kind(),
         "/",
         Some(&["GET", "PUT", "DELETE", "POST"]),
     );

@@ -97,50 +97,28 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
             "theme, images, sign-out page and brand settings: left alone (Okta has no preview of them; `deploy --publish` brings them in line)"
         );
     }
-    let part_rows = done.parts.iter().map(|o| {
-        let detail = if o.detail.is_empty() && !o.changes.is_empty() {
-            format!(
-                "{} field{} changed",
-                o.changes.len(),
-                if o.changes.len() == 1 { "" } else { "s" }
-            )
-        } else {
-            o.detail.clone()
-        };
-        vec![
-            o.brand.clone(),
-            o.part.segment().to_string(),
-            o.action.to_string(),
-            if o.ok { "ok" } else { "FAILED" }.to_string(),
-            detail,
-        ]
-    });
     let rows: Vec<Vec<String>> = outcomes
         .iter()
         .map(|o| {
-            let result = if o.ok {
-                "ok".to_string()
-            } else {
-                "FAILED".to_string()
-            };
-            let detail = if o.detail.is_empty() && !o.changes.is_empty() {
-                format!(
-                    "{} field{} changed",
-                    o.changes.len(),
-                    if o.changes.len() == 1 { "" } else { "s" }
-                )
-            } else {
-                o.detail.clone()
-            };
-            vec![
-                o.brand.clone(),
-                o.page.segment().to_string(),
-                o.action.to_string(),
-                result,
-                detail,
-            ]
+            row(
+                &o.brand,
+                o.page.segment(),
+                o.action,
+                o.ok,
+                &o.detail,
+                o.changes.len(),
+            )
         })
-        .chain(part_rows)
+        .chain(done.parts.iter().map(|o| {
+            row(
+                &o.brand,
+                o.part.segment(),
+                o.action,
+                o.ok,
+                &o.detail,
+                o.changes.len(),
+            )
+        }))
         .collect();
     out!(
         "{}",
@@ -178,4 +156,30 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         );
         Outcome::Failure
     }
+}
+
+/// One row of the table: a page or a part of one brand.
+fn row(
+    brand: &str,
+    what: &str,
+    action: &str,
+    ok: bool,
+    detail: &str,
+    changed: usize,
+) -> Vec<String> {
+    let detail = if detail.is_empty() && changed > 0 {
+        format!(
+            "{changed} field{} changed",
+            if changed == 1 { "" } else { "s" }
+        )
+    } else {
+        detail.to_string()
+    };
+    vec![
+        brand.to_string(),
+        what.to_string(),
+        action.to_string(),
+        if ok { "ok" } else { "FAILED" }.to_string(),
+        detail,
+    ]
 }

@@ -171,6 +171,14 @@ fn read(
     })
 }
 
+/// The project's image `k` (a part only when the project writes it).
+fn managed_image(want: &BrandAssets, k: ImageKey) -> &theme::ThemeImage {
+    want.theme
+        .as_ref()
+        .and_then(|t| t.image(k))
+        .expect("a part only when managed")
+}
+
 /// The differences of one part, the org's `cur` against the project's `want`.
 fn changes(want: &BrandAssets, part: Part, cur: &Current) -> Result<Vec<FieldChange>, String> {
     Ok(match part {
@@ -179,11 +187,7 @@ fn changes(want: &BrandAssets, part: Part, cur: &Current) -> Result<Vec<FieldCha
             field_changes(Some(&only(&cur.body, &ours)), &ours)
         }
         Part::Image(k) => {
-            let img = want
-                .theme
-                .as_ref()
-                .and_then(|t| t.image(k))
-                .expect("managed");
+            let img = managed_image(want, k);
             let (bytes, _) = project_image(&img.path)?;
             let old = cur.bytes.as_deref().map_or(Value::Null, short_hash);
             let new = short_hash(&bytes);
@@ -335,11 +339,7 @@ fn write(
             put_theme(c, brand_id, &cur.body, &ours)
         }
         Part::Image(k) => {
-            let img = want
-                .theme
-                .as_ref()
-                .and_then(|t| t.image(k))
-                .expect("managed");
+            let img = managed_image(want, k);
             let (bytes, ct) = project_image(&img.path)?;
             upload(c, brand_id, k, &img.rel, ct, &bytes)
         }

@@ -56,6 +56,22 @@ impl Matcher {
 }
 
 /// `"/sign-in/preview"`: any method.
+impl Fault {
+    /// The faults `fault_rate` draws from: 429 (reset in 1 s), 500, 503, a reset
+    /// connection and a 300 ms hang.
+    pub fn every_kind() -> Vec<Fault> {
+        vec![
+            Fault::Status429 {
+                reset_in: Duration::from_secs(1),
+            },
+            Fault::Status500,
+            Fault::Status503,
+            Fault::Reset,
+            Fault::Hang(Duration::from_millis(300)),
+        ]
+    }
+}
+
 impl From<&str> for Matcher {
     fn from(path: &str) -> Self {
         Matcher {
@@ -129,15 +145,7 @@ impl FakeOkta {
         self.fault_rate_with(
             percent,
             seed,
-            vec![
-                Fault::Status429 {
-                    reset_in: Duration::from_secs(1),
-                },
-                Fault::Status500,
-                Fault::Status503,
-                Fault::Reset,
-                Fault::Hang(Duration::from_millis(300)),
-            ],
+            Fault::every_kind(),
             Matcher::any(),
             Some(&["GET", "PUT", "DELETE"]),
         );
