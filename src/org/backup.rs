@@ -325,6 +325,19 @@ mod tests {
         assert!(matches!(b.of, Held::Rule(_)));
         assert_eq!(serde_json::to_value(&b).unwrap(), rule);
         assert_eq!(b.file_name(), "R-p-r.json");
+        let part = json!({"brand": "Acme", "brandId": "b1", "environment": "prod", "part": "logo", "run": "R", "takenAt": "T", "body": {"url": null}});
+        let b: Backup = serde_json::from_value(part.clone()).unwrap();
+        let Held::Part(of) = &b.of else {
+            panic!("a part backup read as {b:?}")
+        };
+        assert_eq!(
+            super::super::assets::Part::from_segment(&of.part),
+            Some(super::super::assets::Part::Image(
+                crate::config::ImageKey::Logo
+            ))
+        );
+        assert_eq!(serde_json::to_value(&b).unwrap(), part);
+        assert_eq!(b.file_name(), "R-logo.json");
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub fn read(c: &Client, brand: &BrandRef) -> Result<PulledTheme, String> {
     })
 }
 
-/// Write the images, and return what `[theme]` / `[sign_out]` become in `doc`.
+/// Write the images, and set `[theme]` / `[sign_out]` in `doc`; the files written.
 pub fn write(
     project: &Project,
     pulled: &PulledTheme,
@@ -109,8 +109,12 @@ pub fn write(
             t["url"] = value(url.as_str());
             doc["sign_out"] = toml_edit::Item::Table(t);
         }
+        // Okta's own page: a project that manages the sign-out page says so with a table
+        // without `url`; one that does not keeps not managing it.
         None => {
-            doc.remove("sign_out");
+            if let Some(t) = doc.get_mut("sign_out").and_then(|t| t.as_table_like_mut()) {
+                t.remove("url");
+            }
         }
     }
     Ok(written)
