@@ -196,6 +196,26 @@ fn rollback_restores_colours_and_images_and_backups_lists_them() {
     // The project's (second) state differs again.
     let out = run(&p, &["diff", "--env", "prod"]);
     assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
+
+    // Back to before the first publish: Okta's own logo again (deleted, not uploaded as
+    // ours), Okta's colours, no background.
+    let first_run = parts
+        .iter()
+        .map(|b| b["run"].as_str().unwrap().to_string())
+        .min()
+        .unwrap();
+    let out = run(
+        &p,
+        &[
+            "rollback", "--env", "prod", "--brand", "Acme", "--to", &first_run,
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let now = okta.theme(&acme);
+    assert_eq!(now["primaryColorHex"], "#1662dd");
+    assert!(okta.image(now["logo"].as_str().unwrap()).is_none(), "{now}");
+    assert!(now["backgroundImage"].is_null(), "{now}");
+    assert_eq!(okta.requests_matching(Some("DELETE"), "/logo").len(), 1);
 }
 
 #[test]

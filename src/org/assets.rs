@@ -66,6 +66,12 @@ pub fn image(k: ImageKey) -> Image {
     }
 }
 
+/// Whether an image URL is one the org serves as uploaded (`/bc/image/fileStoreRecord`),
+/// not Okta's own logo or favicon.
+pub fn uploaded(url: &str) -> bool {
+    url.contains("/bc/image/")
+}
+
 /// What the project manages of the brand `name` in `env` (`None`: not a brand of the
 /// project).
 pub fn wanted(config: &Config, env: &Environment, name: &str, root: &Path) -> Option<BrandAssets> {
@@ -425,7 +431,13 @@ pub fn restore(c: &Client, brand_id: &str, part: Part, held: &Value) -> Result<(
         }
         Part::Image(k) => {
             let t = themes::current(c, brand_id).map_err(|e| e.to_string())?;
-            match held.get("base64").and_then(Value::as_str) {
+            // Okta's own image (or none) at the backup: delete ours, Okta's comes back.
+            let was_uploaded = held["url"].as_str().is_some_and(uploaded);
+            match held
+                .get("base64")
+                .and_then(Value::as_str)
+                .filter(|_| was_uploaded)
+            {
                 None => images::delete(c, brand_id, &t.id, image(k)).map_err(|e| e.to_string()),
                 Some(b64) => {
                     let bytes = base64::engine::general_purpose::STANDARD

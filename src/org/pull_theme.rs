@@ -9,7 +9,7 @@
 use serde_json::Value;
 use toml_edit::{DocumentMut, value};
 
-use super::assets::image;
+use super::assets::{image, uploaded};
 use crate::config::{ColorKey, ImageKey, OKTA_DEFAULT, TouchPoint};
 use crate::okta::brands::BrandRef;
 use crate::okta::sign_out::{self, SignOutPage};
@@ -26,11 +26,6 @@ pub struct PulledTheme {
     pub files: Vec<(String, Vec<u8>)>,
     /// The sign-out page's URL, when the org's is externally hosted.
     pub sign_out: Option<String>,
-}
-
-/// Whether an image URL is one the org serves as uploaded (not Okta's default).
-fn uploaded(url: &str) -> bool {
-    url.contains("/bc/image/")
 }
 
 fn extension(f: Format) -> &'static str {
