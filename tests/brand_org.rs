@@ -126,6 +126,13 @@ fn preview_leaves_the_brand_alone_and_dry_run_writes_nothing() {
         "{}",
         stdout(&out)
     );
+    let out = run(&p, &["diff", "--env", "prod", "--against", "preview"]);
+    assert!(
+        stdout(&out).contains("not compared (Okta has no preview of them"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).contains("Acme / theme"), "{}", stdout(&out));
     let out = run(&p, &["deploy", "--env", "prod", "--publish", "--dry-run"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     assert!(stdout(&out).contains("Acme / theme:"), "{}", stdout(&out));

@@ -67,6 +67,11 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
             }
         }
     }
+    if slot == Slot::Preview && crate::org::diff::manages_parts(&compiled) {
+        outln!(
+            "theme, images, sign-out page and brand settings: not compared (Okta has no preview of them; `diff` against live compares them)"
+        );
+    }
     if slot == Slot::Customized && !report.has_problems() {
         match crate::org::diff::diff_parts(&client, &compiled) {
             Err(errors) => {

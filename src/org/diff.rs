@@ -15,6 +15,22 @@ use crate::okta::{Client, OktaError};
 /// A brand's page and its differences with the org (or why they could not be read).
 pub type PageDiff = (String, Page, Result<Vec<FieldChange>, OktaError>);
 
+/// Whether any target of the build manages a part beside its pages.
+pub fn manages_parts(compiled: &Compiled) -> bool {
+    let Some(project) = compiled.project.as_ref() else {
+        return false;
+    };
+    compiled.outputs.iter().any(|out| {
+        project
+            .config
+            .environments
+            .iter()
+            .find(|e| e.name == out.env)
+            .and_then(|e| assets::wanted(&project.config, e, &out.brand, &project.root))
+            .is_some_and(|w| !assets::parts(&w).is_empty())
+    })
+}
+
 /// Every managed part beside the pages (theme, images, sign-out page, brand) of every
 /// brand the preflight did not refuse, against the org: themes have no preview slot, so
 /// this is what `deploy --publish` would change.
