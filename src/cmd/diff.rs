@@ -21,7 +21,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         Against::Live => Slot::Customized,
         Against::Preview => Slot::Preview,
     };
-    let (report, results) = match diff(&client, &compiled, slot) {
+    let (report, results, pairs) = match diff(&client, &compiled, slot) {
         Ok(r) => r,
         Err(errors) => {
             for e in errors {
@@ -73,29 +73,20 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         );
     }
     if slot == Slot::Customized && !report.has_problems() {
-        match crate::org::diff::diff_parts(&client, &compiled) {
-            Err(errors) => {
-                failed = true;
-                for e in errors {
-                    errln!("error: {e}");
+        let parts = crate::org::diff::diff_parts(&client, &compiled, &pairs);
+        for d in parts {
+            let what = format!("{} / {}", d.brand, d.part.segment());
+            match d.changes {
+                Err(e) => {
+                    failed = true;
+                    errln!("error: {what}: {e}");
                 }
-            }
-            Ok(parts) => {
-                for d in parts {
-                    let what = format!("{} / {}", d.brand, d.part.segment());
-                    match d.changes {
-                        Err(e) => {
-                            failed = true;
-                            errln!("error: {what}: {e}");
-                        }
-                        Ok(c) if c.is_empty() => outln!("{what}: same"),
-                        Ok(c) => {
-                            differ = true;
-                            outln!("{what}: changed");
-                            for c in c {
-                                outln!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
-                            }
-                        }
+                Ok(c) if c.is_empty() => outln!("{what}: same"),
+                Ok(c) => {
+                    differ = true;
+                    outln!("{what}: changed");
+                    for c in c {
+                        outln!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
                     }
                 }
             }

@@ -8,7 +8,8 @@ use super::assets::{self, PartDiff};
 use super::deploy::{body, each_page};
 use super::fields::{FieldChange, field_changes};
 use super::preflight::{self, Report};
-use crate::compile::Compiled;
+use crate::compile::{Compiled, TargetOutput};
+use crate::okta::brands::BrandRef;
 use crate::okta::pages::{self, Page, Slot};
 use crate::okta::{Client, OktaError};
 
@@ -34,13 +35,18 @@ pub fn manages_parts(compiled: &Compiled) -> bool {
 /// Every managed part beside the pages (theme, images, sign-out page, brand) of every
 /// brand the preflight did not refuse, against the org: themes have no preview slot, so
 /// this is what `deploy --publish` would change.
-pub fn diff_parts(client: &Client, compiled: &Compiled) -> Result<Vec<PartDiff>, Vec<String>> {
+/// `pairs` are the targets with their brands, as [`diff`] resolved them (the org's brand
+/// list is read once per command).
+pub fn diff_parts(
+    client: &Client,
+    compiled: &Compiled,
+    pairs: &[(&TargetOutput, BrandRef)],
+) -> Vec<PartDiff> {
     let Some(project) = compiled.project.as_ref() else {
-        return Ok(Vec::new());
+        return Vec::new();
     };
-    let targets = super::brands::targets(client, &compiled.outputs)?;
     let per_brand = crate::parallel::map(
-        &targets.pairs,
+        pairs,
         super::deploy::PARALLEL,
         |(out, brand)| {
             let env = project
@@ -55,22 +61,25 @@ pub fn diff_parts(client: &Client, compiled: &Compiled) -> Result<Vec<PartDiff>,
         },
         |_, _| {},
     );
-    Ok(per_brand.into_iter().flatten().collect())
+    per_brand.into_iter().flatten().collect()
 }
 
 /// The preflight's report, and the field-by-field differences of every target it did not
 /// refuse against `slot`.
-pub fn diff(
+/// Also every target with its brand in the org, for [`diff_parts`].
+#[allow(clippy::type_complexity)]
+pub fn diff<'a>(
     client: &Client,
-    compiled: &Compiled,
+    compiled: &'a Compiled,
     slot: Slot,
-) -> Result<(Report, Vec<PageDiff>), Vec<String>> {
+) -> Result<(Report, Vec<PageDiff>, Vec<(&'a TargetOutput, BrandRef)>), Vec<String>> {
     let targets = super::brands::targets(client, &compiled.outputs)?;
     let report = preflight::check(client, &targets.pairs, &targets.org);
     let readable: Vec<_> = targets
         .pairs
-        .into_iter()
+        .iter()
         .filter(|(out, _)| !report.refused.contains(&out.brand))
+        .cloned()
         .collect();
     let diffs = each_page(&readable, |out, brand, page| {
         let sent = body(out, page).unwrap_or(Value::Null);
@@ -78,5 +87,5 @@ pub fn diff(
             pages::get(client, &brand.id, page, slot).map(|cur| field_changes(cur.as_ref(), &sent));
         (out.brand.clone(), page, r)
     });
-    Ok((report, diffs))
+    Ok((report, diffs, targets.pairs))
 }
