@@ -65,6 +65,18 @@ use clap::Parser;
 
 /// Parse the command line, run the command, map the outcome to an exit code.
 pub fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    // clap ends a usage error with 2, which is `diff`'s and `kmsi plan`'s "changes
+    // present": a CI step that lets 2 through would pass a mistyped flag. So 1.
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.exit_code() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+    };
     cmd::run(cli).into()
 }
