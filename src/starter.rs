@@ -1,4 +1,5 @@
-//! The starter project `init` writes: the repository's `templates/` folder, embedded.
+//! The starter project `init` writes: the repository's `templates/` folder (but for
+//! `templates/ci/`, the workflows `init --ci` writes), embedded.
 
 use std::path::{Path, PathBuf};
 
@@ -35,14 +36,12 @@ pub const FILES: &[(&str, &str)] = &[
 pub enum InitError {
     #[error("`{0}` is not empty; init writes only into an empty or new folder")]
     NotEmpty(PathBuf),
-    #[error("cannot write `{path}`: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Write(#[from] crate::write::WriteError),
 }
 
-/// Write the starter into `dir`, which must be absent or empty. Returns the file count.
+/// Write the starter into `dir`, which must be absent or empty, each file atomically.
+/// Returns the file count.
 pub fn write(dir: &Path) -> Result<usize, InitError> {
     if let Ok(mut entries) = std::fs::read_dir(dir) {
         if entries.next().is_some() {
@@ -52,17 +51,7 @@ pub fn write(dir: &Path) -> Result<usize, InitError> {
         return Err(InitError::NotEmpty(dir.to_path_buf()));
     }
     for (rel, contents) in FILES {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| InitError::Write {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        std::fs::write(&path, contents).map_err(|source| InitError::Write {
-            path: path.clone(),
-            source,
-        })?;
+        crate::write::atomic(dir, &dir.join(rel), contents.as_bytes())?;
     }
     Ok(FILES.len())
 }

@@ -22,8 +22,10 @@ const LAYERS: &[&[&str]] = &[
         "parallel",
     ],
     &["diag"],
-    // The Management API (a leaf: see OKTA_MAY_USE), safe file writes, the starter files.
-    &["okta", "write", "starter", "widget"],
+    // The Management API (a leaf: see OKTA_MAY_USE), safe file writes, the starter files
+    // (written through `write`).
+    &["okta", "write", "widget"],
+    &["starter"],
     // The pipeline, in the order data flows through it.
     &["config"],
     &["project"],
