@@ -48,7 +48,9 @@ pub enum Command {
     ///
     /// The starter has a layout, a partial, locales `en` and `fr`, and the KMSI labels
     /// wired into the widget's config.i18n. It builds clean as written.
-    #[command(after_help = "Example:\n  signin-pages init my-pages")]
+    #[command(
+        after_help = "Example:\n  signin-pages init my-pages\n  signin-pages init . --ci github --ci-env prod"
+    )]
     Init(InitArgs),
     /// Render every target into dist/<env>/<brand>/ (page and request body).
     ///
@@ -308,9 +310,20 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Where to create the project (must be empty or absent).
+    /// Where to create the project (must be empty or absent; with --ci, a folder that
+    /// holds a project gets only the workflow).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+    /// Also write a CI workflow, at the root of the git repository holding DIR:
+    /// .github/workflows/signin-pages.yml or .gitlab-ci.yml.
+    #[arg(long, value_enum, value_name = "SYSTEM")]
+    pub ci: Option<crate::ci::CiSystem>,
+    /// The environment the workflow deploys (default: the project's only one).
+    #[arg(long, value_name = "E", requires = "ci")]
+    pub ci_env: Option<String>,
+    /// Replace an existing workflow file.
+    #[arg(long, requires = "ci")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args, Clone, Default)]

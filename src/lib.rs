@@ -19,7 +19,7 @@
 //! - over the pipeline: [`preview`] (`serve`), [`visual`] (screenshots of the preview's
 //!   pages, `test --visual`), [`org`] (backups, the preview pin, diff,
 //!   deploy, pull, rollback against an org), [`kmsi`] (Keep Me Signed In in the org's
-//!   policies);
+//!   policies); [`ci`], the CI workflows `init --ci` writes;
 //! - [`cli`] parses the arguments and [`cmd`] runs each command: parse, call the
 //!   library, print.
 
@@ -34,6 +34,7 @@ pub mod out;
 
 pub mod budget;
 pub mod check;
+pub mod ci;
 pub mod cli;
 pub mod cmd;
 pub mod compile;

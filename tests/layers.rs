@@ -42,6 +42,8 @@ const LAYERS: &[&[&str]] = &[
     &["visual"],
     &["org"],
     &["kmsi"],
+    // The CI workflows `init --ci` writes, from the project's config.
+    &["ci"],
     // Arguments, then the commands.
     &["cli"],
     &["cmd"],

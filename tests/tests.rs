@@ -10,6 +10,7 @@ mod brand_org;
 mod budgets;
 mod build;
 mod checks;
+mod ci_workflow;
 mod config_errors;
 mod corpus;
 mod init;
