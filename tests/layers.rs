@@ -40,6 +40,8 @@ const LAYERS: &[&[&str]] = &[
     &["visual"],
     &["org"],
     &["kmsi"],
+    // The machine-readable reports of diff, deploy and kmsi.
+    &["report"],
     // Arguments, then the commands.
     &["cli"],
     &["cmd"],

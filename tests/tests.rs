@@ -16,6 +16,7 @@ mod init;
 mod kmsi;
 mod layers;
 mod origin;
+mod output;
 mod pipes;
 mod preflight;
 mod properties;
