@@ -162,6 +162,22 @@ pub struct DiffArgs {
     /// Compare with the live page (customized) or the staged one (preview).
     #[arg(long, value_enum, default_value_t = Against::Live)]
     pub against: Against,
+    /// How to print: for people, one JSON document (schema `signin-pages/diff/v1`), or
+    /// a Markdown job summary.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+}
+
+/// How `diff` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Lines and unified diffs for people.
+    #[default]
+    Human,
+    /// One JSON document on stdout.
+    Json,
+    /// A Markdown job summary on stdout (e.g. for $GITHUB_STEP_SUMMARY).
+    Markdown,
 }
 
 #[derive(Debug, Args)]

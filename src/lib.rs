@@ -20,6 +20,8 @@
 //!   pages, `test --visual`), [`org`] (backups, the preview pin, diff,
 //!   deploy, pull, rollback against an org), [`kmsi`] (Keep Me Signed In in the org's
 //!   policies); [`ci`], the CI workflows `init --ci` writes;
+//! - [`report`]: what `diff`, `deploy` and `kmsi` report to machines (JSON documents,
+//!   a Markdown job summary), typed;
 //! - [`cli`] parses the arguments and [`cmd`] runs each command: parse, call the
 //!   library, print.
 
@@ -53,6 +55,7 @@ pub mod preview;
 pub mod project;
 pub mod redact;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod starter;
 pub mod theme;

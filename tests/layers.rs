@@ -44,6 +44,8 @@ const LAYERS: &[&[&str]] = &[
     &["kmsi"],
     // The CI workflows `init --ci` writes, from the project's config.
     &["ci"],
+    // The machine-readable reports of diff, deploy and kmsi.
+    &["report"],
     // Arguments, then the commands.
     &["cli"],
     &["cmd"],

@@ -17,6 +17,7 @@ mod init;
 mod kmsi;
 mod layers;
 mod origin;
+mod output;
 mod pipes;
 mod preflight;
 mod properties;

@@ -2,13 +2,15 @@
 //! when anything differs, 1 when the org preflight found a problem (or a page could not
 //! be read).
 
-use crate::cli::{Against, DiffArgs, GlobalArgs};
+use crate::cli::{Against, DiffArgs, DiffFormat, GlobalArgs};
 use crate::cmd::Outcome;
 use crate::cmd::remote::{build_for, connect};
 use crate::emit::unified_diff;
 use crate::okta::pages::Slot;
-use crate::org::diff::diff;
+use crate::org::diff::{PageDiff, diff};
 use crate::org::fields::show;
+use crate::org::preflight::Report;
+use crate::report::diff::{Document, Found, Status};
 
 pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
     let Some(compiled) = build_for(g, &a.remote) else {
@@ -31,9 +33,17 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         }
     };
     crate::cmd::deploy::show_preflight(g, &report);
+    if a.format != DiffFormat::Human {
+        return machine(a, &client, &compiled, slot, &report, &results, &pairs);
+    }
     let (mut differ, mut failed) = (false, report.has_problems());
-    for (brand, page, r) in results {
-        match r {
+    for PageDiff {
+        brand,
+        page,
+        result,
+    } in results
+    {
+        match result.map(|c| c.changes) {
             Err(e) => {
                 failed = true;
                 errln!("error: {brand} / {}: {e}", page.segment());
@@ -105,5 +115,38 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         Outcome::Changes
     } else {
         Outcome::Success
+    }
+}
+
+/// `--format json|markdown`: one document on stdout, built from the same results (the
+/// preflight's findings were said on stderr too; errors go in the document, and the exit
+/// code is the document's `status`).
+fn machine(
+    a: &DiffArgs,
+    client: &crate::okta::Client,
+    compiled: &crate::compile::Compiled,
+    slot: Slot,
+    report: &Report,
+    results: &[PageDiff],
+    pairs: &[(&crate::compile::TargetOutput, crate::okta::brands::BrandRef)],
+) -> Outcome {
+    let parts = (slot == Slot::Customized && !report.has_problems())
+        .then(|| crate::org::diff::diff_parts(client, compiled, pairs));
+    let doc = Document::new(&Found {
+        environment: &a.remote.env,
+        slot,
+        preflight: report,
+        pages: results,
+        pairs,
+        parts: parts.as_deref(),
+    });
+    match a.format {
+        DiffFormat::Markdown => out!("{}", crate::report::markdown::diff(&doc)),
+        _ => outln!("{}", crate::report::to_json(&doc)),
+    }
+    match doc.status {
+        Status::Equal => Outcome::Success,
+        Status::Different | Status::MissingRemote => Outcome::Changes,
+        Status::Error | Status::NotCompared => Outcome::Failure,
     }
 }

@@ -73,7 +73,7 @@ pub(super) fn body(out: &TargetOutput, page: Page) -> Option<Value> {
 }
 
 /// The pages a target has: sign-in, and error when the project has that template.
-pub(super) fn pages(out: &TargetOutput) -> Vec<Page> {
+pub fn pages(out: &TargetOutput) -> Vec<Page> {
     let mut p = vec![Page::SignIn];
     if out.error.is_some() {
         p.push(Page::Error);

@@ -14,7 +14,20 @@ use crate::okta::pages::{self, Page, Slot};
 use crate::okta::{Client, OktaError};
 
 /// A brand's page and its differences with the org (or why they could not be read).
-pub type PageDiff = (String, Page, Result<Vec<FieldChange>, OktaError>);
+#[derive(Debug)]
+pub struct PageDiff {
+    pub brand: String,
+    pub page: Page,
+    pub result: Result<Compared, OktaError>,
+}
+
+/// A page compared with what the slot holds.
+#[derive(Debug)]
+pub struct Compared {
+    /// The slot holds no page at all (every field the project sends is new).
+    pub empty: bool,
+    pub changes: Vec<FieldChange>,
+}
 
 /// Whether any target of the build manages a part beside its pages.
 pub fn manages_parts(compiled: &Compiled) -> bool {
@@ -83,9 +96,15 @@ pub fn diff<'a>(
         .collect();
     let diffs = each_page(&readable, |out, brand, page| {
         let sent = body(out, page).unwrap_or(Value::Null);
-        let r =
-            pages::get(client, &brand.id, page, slot).map(|cur| field_changes(cur.as_ref(), &sent));
-        (out.brand.clone(), page, r)
+        let result = pages::get(client, &brand.id, page, slot).map(|cur| Compared {
+            empty: cur.is_none(),
+            changes: field_changes(cur.as_ref(), &sent),
+        });
+        PageDiff {
+            brand: out.brand.clone(),
+            page,
+            result,
+        }
     });
     Ok((report, diffs, targets.pairs))
 }

@@ -1,0 +1,1 @@
+//! `deploy --format json`: the document `signin-pages/deploy/v1`.

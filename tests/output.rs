@@ -1,0 +1,260 @@
+//! Machine-readable output (issue 15): `diff --format json|markdown`, `deploy --format
+//! json`, `kmsi plan|apply --format json`, against the fake Okta on a real socket. Each
+//! document is checked against its JSON Schema under `book/src/reference/schema/` (the
+//! documented contract) and pinned whole by a snapshot with its volatile values redacted.
+
+use serde_json::{Value, json};
+
+use crate::support::fake_okta::{FakeOkta, Fault};
+use crate::support::run_with_token as run;
+use crate::support::*;
+
+/// A project over the fake org with brands Acme and Beta (KMSI title set); Acme also
+/// manages its theme colours and a sign-out page.
+fn project(okta: &FakeOkta) -> Project {
+    let toml = org_toml(&okta.url(), &["Acme", "Beta"]).replace(
+        "[[brands]]\nname = \"Beta\"\n",
+        "[brands.theme]\nprimary_color = \"#0f5c45\"\n[brands.sign_out]\nurl = \"https://www.acme.example/signed-out\"\n[[brands]]\nname = \"Beta\"\n",
+    );
+    Project::with_page(WIDGET_PAGE)
+        .file("signin-pages.toml", toml)
+        .file("locales/en.toml", "[kmsi]\ntitle = \"Stay signed in?\"\n")
+}
+
+fn org() -> FakeOkta {
+    FakeOkta::start().with_brands(&["Acme", "Beta"])
+}
+
+/// stdout as the one JSON document it must be.
+fn doc(out: &std::process::Output) -> Value {
+    serde_json::from_str(&stdout(out))
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{}", all(out)))
+}
+
+fn find<'a>(list: &'a Value, key: &str, brand: &str, what: &str) -> &'a Value {
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .find(|x| x["brand"] == brand && x[key] == what)
+        .unwrap_or_else(|| panic!("no {brand} / {what} in {list:#}"))
+}
+
+fn field<'a>(item: &'a Value, name: &str) -> &'a Value {
+    item["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .find(|f| f["field"] == name)
+        .unwrap_or_else(|| panic!("no field {name} in {item:#}"))
+}
+
+#[test]
+fn diff_json_names_every_field_that_differs_per_brand_and_page() {
+    let okta = org();
+    let p = project(&okta);
+    assert_eq!(code(&run(&p, &["deploy", "--env", "prod", "--preview"])), 0);
+    let args = [
+        "diff",
+        "--env",
+        "prod",
+        "--against",
+        "preview",
+        "--format",
+        "json",
+    ];
+    let out = run(&p, &args);
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(d["schema"], "signin-pages/diff/v1");
+    assert_eq!(d["status"], "equal");
+    assert_eq!(d["changed"], false);
+    assert_eq!(d["partsCompared"], false);
+
+    p.write(
+        "templates/sign-in.html",
+        WIDGET_PAGE.replace("<p>{{ brand.name }}</p>", "<p>Hi {{ brand.name }}</p>"),
+    );
+    p.write("locales/en.toml", "[kmsi]\ntitle = \"Remember me?\"\n");
+    let out = run(&p, &args);
+    assert_eq!(code(&out), 2, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(
+        (d["status"].clone(), d["changed"].clone()),
+        (json!("different"), json!(true))
+    );
+    for brand in ["Acme", "Beta"] {
+        let t = find(&d["targets"], "page", brand, "sign-in");
+        assert_eq!(t["status"], "different");
+        let page = field(t, "pageContent");
+        let diff = page["diff"].as_str().unwrap();
+        assert!(
+            diff.contains(&format!("-<p>{brand}</p>"))
+                && diff.contains(&format!("+<p>Hi {brand}</p>")),
+            "{diff}"
+        );
+        assert_eq!(
+            page["new"]["bytes"],
+            page["old"]["bytes"].as_u64().unwrap() + 3
+        );
+        assert_eq!(page["reset"], false);
+        let title = field(t, "widgetCustomizations.postAuthKeepMeSignedInPrompt.title");
+        assert_eq!(title["old"], "Stay signed in?");
+        assert_eq!(title["new"], "Remember me?");
+        assert_eq!(title["diff"], Value::Null);
+    }
+
+    // Against live: the slot is empty, and the parts are compared.
+    let out = run(&p, &["diff", "--env", "prod", "--format", "json"]);
+    assert_eq!(code(&out), 2, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(d["against"], "live");
+    assert_eq!(
+        find(&d["targets"], "page", "Beta", "sign-in")["status"],
+        "missing-remote"
+    );
+    assert_eq!(d["partsCompared"], true);
+    let theme = find(&d["parts"], "part", "Acme", "theme");
+    assert_eq!(theme["status"], "different");
+    assert_eq!(field(theme, "primaryColorHex")["new"], "#0f5c45");
+    assert_eq!(
+        find(&d["parts"], "part", "Acme", "sign-out")["status"],
+        "different"
+    );
+}
+
+#[test]
+fn diff_json_says_what_could_not_be_read_and_exits_1() {
+    let okta = org();
+    let p = project(&okta);
+    let beta = okta.brand_id("Beta").unwrap();
+    okta.fail_next(
+        ("GET", &*format!("{beta}/pages/sign-in/customized")),
+        Fault::Status(403, json!({"errorCode": "E0000006", "errorSummary": "You do not have permission to perform the requested action", "errorId": "oaeNOPE", "errorCauses": []})),
+    );
+    let out = run(&p, &["diff", "--env", "prod", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(d["status"], "error");
+    let t = find(&d["targets"], "page", "Beta", "sign-in");
+    assert_eq!(t["status"], "error");
+    assert!(t["error"].as_str().unwrap().contains("E0000006"), "{t:#}");
+    assert_eq!(
+        find(&d["targets"], "page", "Acme", "sign-in")["status"],
+        "missing-remote"
+    );
+}
+
+/// The lines of `md` outside its fenced code blocks.
+fn outside_fences(md: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut fence: Option<String> = None;
+    for line in md.lines() {
+        match &fence {
+            Some(f) if line == f => fence = None,
+            Some(_) => {}
+            None if line.starts_with("```") => {
+                fence = Some(line.chars().take_while(|c| *c == '`').collect());
+            }
+            None => out.push(line),
+        }
+    }
+    assert!(fence.is_none(), "a fence is left open:\n{md}");
+    out
+}
+
+/// The cells of a table row: split at the `|` not escaped by a backslash.
+fn cells(row: &str) -> usize {
+    let mut n = 0;
+    let mut escaped = false;
+    for c in row.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => n += 1,
+            _ => escaped = false,
+        }
+    }
+    n - 1
+}
+
+#[test]
+fn diff_markdown_is_a_job_summary_no_org_content_can_break() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    let hostile = "<html>\n````\n</details><img src=x onerror=alert(1)>\n`````\n```diff\n</html>\n";
+    okta.set_sign_in(
+        &acme,
+        "customized",
+        Some(json!({
+            "pageContent": hostile,
+            "widgetVersion": "^7",
+            "widgetCustomizations": {"widgetGeneration": "G3", "postAuthKeepMeSignedInPrompt": {"title": "a | b\n<script>x</script> [link](https://evil.example) `c` *d*"}}
+        })),
+    );
+    let out = run(
+        &p,
+        &[
+            "diff", "--env", "prod", "--brand", "Acme", "--format", "markdown",
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", all(&out));
+    let md = stdout(&out);
+    assert!(
+        md.starts_with("## signin-pages diff: prod against live\n"),
+        "{md}"
+    );
+    // The page's diff is in one block whose fence is longer than any backtick run in it.
+    assert!(md.contains("\n``````diff\n"), "{md}");
+    assert!(
+        md.contains("\n-</details><img src=x onerror=alert(1)>\n"),
+        "{md}"
+    );
+    let text = outside_fences(&md);
+    for line in &text {
+        let without_ours = line.replace("<br>", "");
+        assert!(
+            !without_ours.contains('<'),
+            "markup outside a code block: {line}\n{md}"
+        );
+        assert!(
+            !line.contains("](") || line.contains("\\]\\("),
+            "a link: {line}"
+        );
+    }
+    // Every table row has its four cells: no `|` or newline from the org splits one.
+    let rows: Vec<_> = text.iter().filter(|l| l.starts_with('|')).collect();
+    assert!(rows.len() >= 4, "{md}");
+    for r in &rows {
+        assert_eq!(cells(r), 4, "{r}\n{md}");
+    }
+    let title = rows
+        .iter()
+        .find(|r| r.contains("postAuthKeepMeSignedInPrompt.title"))
+        .unwrap();
+    assert!(
+        title.contains("a \\| b\\\\n&lt;script&gt;x&lt;/script&gt; \\[link\\]\\(https://evil.example\\) \\`c\\` \\*d\\*"),
+        "{title}"
+    );
+
+    // Equal: one line says so.
+    assert_eq!(
+        code(&run(
+            &p,
+            &[
+                "deploy",
+                "--env",
+                "prod",
+                "--publish",
+                "--yes",
+                "--allow-reset"
+            ]
+        )),
+        0
+    );
+    let out = run(&p, &["diff", "--env", "prod", "--format", "markdown"]);
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    assert_eq!(
+        stdout(&out),
+        "## signin-pages diff: prod against live\n\nNo differences: the org holds what the project builds.\n"
+    );
+}
