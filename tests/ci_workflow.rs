@@ -462,7 +462,12 @@ fn each_command_of_the_github_workflow_runs_against_the_fake_okta() {
     };
     let (jobs, summary) = run_github(&wf, &pr, &repo, &mut store, tmp.path());
     assert_eq!(jobs, ["check"]);
-    assert!(summary.contains("Example"), "{summary}");
+    assert!(
+        summary.starts_with("## signin-pages diff: prod against preview")
+            && summary.contains("### Example")
+            && summary.contains("the preview slot holds no page"),
+        "{summary}"
+    );
     assert!(okta.sign_in(&example, "preview").is_none());
     assert!(
         !okta.requests().iter().any(|r| r.method == "PUT"),
@@ -493,6 +498,29 @@ fn each_command_of_the_github_workflow_runs_against_the_fake_okta() {
     );
 
     // A tag: in a fresh checkout, the cached pin lets the previewed payload go live.
+    // A pull request that changes a string: the summary shows the page's diff.
+    let branch = Project::empty();
+    copy_tree(repo.path(), branch.path());
+    let en = branch
+        .read("locales/en.toml")
+        .replace("Need help signing in?", "Trouble signing in?");
+    branch.write("locales/en.toml", en);
+    assert_eq!(code(&branch.run(&["test", "--accept"])), 0);
+    let pr = GithubRun {
+        event: "pull_request",
+        git_ref: "refs/pull/8/merge",
+    };
+    let (_, summary) = run_github(&wf, &pr, &branch, &mut store, tmp.path());
+    assert!(summary.contains("| sign-in | pageContent |"), "{summary}");
+    assert!(
+        summary.contains(
+            "-    <p class=\"help-footer\"><span data-string=\"help\">Need help signing in?</span>"
+        ) && summary.contains(
+            "+    <p class=\"help-footer\"><span data-string=\"help\">Trouble signing in?</span>"
+        ),
+        "{summary}"
+    );
+
     let tag = GithubRun {
         event: "push",
         git_ref: "refs/tags/v1.0.0",
@@ -509,7 +537,10 @@ fn each_command_of_the_github_workflow_runs_against_the_fake_okta() {
             .is_dir()
     );
     // The tag's build is what preview holds: the summary says so.
-    assert!(summary.contains("no change"), "{summary}");
+    assert!(
+        summary.contains("No differences: the org holds what the project builds"),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -802,7 +833,10 @@ fn each_command_of_the_gitlab_pipeline_runs_against_the_fake_okta() {
     let (jobs, artifacts) = run_gitlab(&pl, &mr, &repo, &mut caches, tmp.path());
     assert_eq!(jobs, ["check"]);
     let diff = std::fs::read_to_string(&artifacts["check"][0]).unwrap();
-    assert!(diff.contains("Example"), "{diff}");
+    assert!(
+        diff.contains("### Example") && diff.contains("the preview slot holds no page"),
+        "{diff}"
+    );
     assert!(!okta.requests().iter().any(|r| r.method == "PUT"));
 
     let main = token(vec![
