@@ -48,6 +48,10 @@ pub enum Command {
     ///
     /// The starter has a layout, a partial, locales `en` and `fr`, and the KMSI labels
     /// wired into the widget's config.i18n. It builds clean as written.
+    ///
+    /// With --ci github|gitlab, also a CI workflow that checks every change, sends the
+    /// pages to preview from main and publishes v* tags after an approval; a folder that
+    /// holds a project already gets only the workflow.
     #[command(
         after_help = "Example:\n  signin-pages init my-pages\n  signin-pages init . --ci github --ci-env prod"
     )]
