@@ -51,6 +51,15 @@ fn checkout(repo: &Project, into: &Path) {
     let _ = std::fs::remove_dir_all(into.join(".signin-pages"));
 }
 
+/// A folder below `tmp` no job has used: each job starts from a clean runner.
+fn fresh(tmp: &Path, job: &str) -> PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = tmp.join(format!("job-{n}-{job}"));
+    assert!(!dir.exists());
+    dir
+}
+
 /// A `bin/` holding the binary under test as `signin-pages`, and a `cargo` that fails
 /// the test if a script tries to install.
 fn bin_dir(tmp: &Path) -> PathBuf {
@@ -278,7 +287,7 @@ fn try_github(
     let mut names = Vec::new();
     for (name, job) in github_jobs(wf, run) {
         names.push(name.clone());
-        let workspace = tmp.join(format!("{}-{name}", run.git_ref.replace('/', "_")));
+        let workspace = fresh(tmp, &name);
         let workdir = workspace.join(s(&wf["defaults"]["run"]["working-directory"]));
         let mut env = base_env(tmp, &bin);
         env.extend([
@@ -680,7 +689,7 @@ fn run_gitlab(
     let mut artifacts = BTreeMap::new();
     for (name, job) in gitlab_jobs(pipeline, run) {
         names.push(name.clone());
-        let workspace = tmp.join(format!("gl-{}-{name}", run.vars.len() + names.len()));
+        let workspace = fresh(tmp, &name);
         checkout(repo, &workspace);
         let mut env = base_env(tmp, &bin);
         env.insert("GITLAB_CI".into(), "true".into());
