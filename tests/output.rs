@@ -258,3 +258,185 @@ fn diff_markdown_is_a_job_summary_no_org_content_can_break() {
         "## signin-pages diff: prod against live\n\nNo differences: the org holds what the project builds.\n"
     );
 }
+
+#[test]
+fn deploy_json_reports_each_write_its_backup_and_what_changed() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    let out = run(
+        &p,
+        &["deploy", "--env", "prod", "--preview", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(d["schema"], "signin-pages/deploy/v1");
+    assert_eq!(
+        (d["mode"].clone(), d["dryRun"].clone()),
+        (json!("preview"), json!(false))
+    );
+    assert_eq!(d["outcome"], "written");
+    assert_eq!(d["stopped"], Value::Null);
+    assert_eq!(d["partsLeft"], true);
+    for brand in ["Acme", "Beta"] {
+        let t = find(&d["targets"], "page", brand, "sign-in");
+        assert_eq!(
+            (t["outcome"].clone(), t["written"].clone()),
+            (json!("written"), json!(true))
+        );
+        let backup = t["backup"].as_str().unwrap();
+        assert!(
+            backup.starts_with(&format!(".signin-pages/backups/prod/{brand}/")),
+            "{backup}"
+        );
+        assert!(p.exists(backup), "{backup}");
+        // The slot was empty: every field is new.
+        let page = field(t, "pageContent");
+        assert_eq!(page["old"], Value::Null);
+        assert!(
+            page["diff"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("+<p>{brand}</p>"))
+        );
+    }
+    let urls = d["previewUrls"].as_array().unwrap();
+    assert_eq!(urls.len(), 2, "{urls:?}");
+    assert!(urls[0]["url"].as_str().unwrap().ends_with("/login/preview"));
+    // Again: unchanged, nothing written.
+    let d = doc(&run(
+        &p,
+        &["deploy", "--env", "prod", "--preview", "--format", "json"],
+    ));
+    assert_eq!(d["outcome"], "unchanged");
+    assert_eq!(
+        find(&d["targets"], "page", "Acme", "sign-in")["backup"],
+        Value::Null
+    );
+
+    // A dry run of --publish: what would change, pages and parts, nothing written.
+    let before = (okta.theme(&acme), okta.sign_out(&acme));
+    let args = [
+        "deploy",
+        "--env",
+        "prod",
+        "--publish",
+        "--dry-run",
+        "--format",
+        "json",
+    ];
+    let out = run(&p, &args);
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(
+        (d["outcome"].clone(), d["dryRun"].clone()),
+        (json!("dry-run"), json!(true))
+    );
+    let t = find(&d["targets"], "page", "Acme", "sign-in");
+    assert_eq!(
+        (t["outcome"].clone(), t["written"].clone()),
+        (json!("dry-run"), json!(false))
+    );
+    assert_eq!(t["backup"], Value::Null);
+    let theme = find(&d["parts"], "part", "Acme", "theme");
+    assert_eq!(theme["outcome"], "dry-run");
+    assert_eq!(field(theme, "primaryColorHex")["new"], "#0f5c45");
+    assert_eq!((okta.theme(&acme), okta.sign_out(&acme)), before);
+
+    let out = run(
+        &p,
+        &["deploy", "--env", "prod", "--publish", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "written");
+    let so = find(&d["parts"], "part", "Acme", "sign-out");
+    assert_eq!(so["outcome"], "written");
+    assert!(p.exists(so["backup"].as_str().unwrap()), "{so:#}");
+    assert_eq!(okta.theme(&acme)["primaryColorHex"], "#0f5c45");
+}
+
+#[test]
+fn deploy_json_names_the_guard_that_refused_and_exits_1() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    let publish = [
+        "deploy",
+        "--env",
+        "prod",
+        "--brand",
+        "Acme",
+        "--publish",
+        "--format",
+        "json",
+    ];
+    let out = run(&p, &publish);
+    assert_eq!(code(&out), 1, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "refused");
+    let t = find(&d["targets"], "page", "Acme", "sign-in");
+    assert_eq!(t["outcome"], "refused");
+    assert_eq!(t["guard"], "not-previewed");
+    assert!(
+        t["detail"]
+            .as_str()
+            .unwrap()
+            .contains("never sent to preview"),
+        "{t:#}"
+    );
+    assert!(
+        stderr(&out).contains("not done for: Acme"),
+        "{}",
+        stderr(&out)
+    );
+
+    okta.set_sign_in(
+        &acme,
+        "customized",
+        Some(json!({"pageContent": "<p>old</p>", "widgetVersion": "^7", "widgetCustomizations": {"helpUrl": "https://help.acme.example"}})),
+    );
+    let preview = ["deploy", "--env", "prod", "--brand", "Acme", "--preview"];
+    assert_eq!(code(&run(&p, &preview)), 0);
+    let out = run(&p, &publish);
+    assert_eq!(code(&out), 1, "{}", all(&out));
+    let d = doc(&out);
+    let t = find(&d["targets"], "page", "Acme", "sign-in");
+    assert_eq!(t["guard"], "would-reset");
+    let help = field(t, "widgetCustomizations.helpUrl");
+    assert_eq!(
+        (
+            help["old"].clone(),
+            help["new"].clone(),
+            help["reset"].clone()
+        ),
+        (json!("https://help.acme.example"), Value::Null, json!(true))
+    );
+    assert_eq!(
+        okta.sign_in(&acme, "customized").unwrap()["pageContent"],
+        "<p>old</p>"
+    );
+
+    // The org preflight stops everything: said in the document too.
+    let q = Project::with_page(WIDGET_PAGE).file(
+        "signin-pages.toml",
+        org_toml(&okta.url(), &["Acme"]).replace("version = \"^7\"", "version = \"7.12\""),
+    );
+    let out = run(
+        &q,
+        &["deploy", "--env", "prod", "--preview", "--format", "json"],
+    );
+    assert_eq!(code(&out), 1, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(d["outcome"], "refused");
+    assert_eq!(d["stopped"]["by"], "preflight");
+    assert!(
+        d["stopped"]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("7.12"),
+        "{d:#}"
+    );
+    assert_eq!(d["preflight"][0]["level"], "problem");
+    assert_eq!(d["targets"], json!([]));
+}
