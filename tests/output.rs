@@ -440,3 +440,99 @@ fn deploy_json_names_the_guard_that_refused_and_exits_1() {
     assert_eq!(d["preflight"][0]["level"], "problem");
     assert_eq!(d["targets"], json!([]));
 }
+
+#[test]
+fn kmsi_plan_and_apply_json_share_the_rule_and_field_model() {
+    use crate::kmsi::{APP, org as policies_org, project as kmsi_project};
+    let okta = policies_org();
+    let p = kmsi_project(&okta, APP);
+    let out = run(&p, &["kmsi", "plan", "--env", "prod", "--format", "json"]);
+    assert_eq!(code(&out), 2, "{}", all(&out));
+    let plan = doc(&out);
+    assert_eq!(plan["schema"], "signin-pages/kmsi-plan/v1");
+    assert_eq!(
+        (plan["status"].clone(), plan["changed"].clone()),
+        (json!("different"), json!(true))
+    );
+    let portal = plan["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["policy"] == "Portal" && r["rule"] == "Portal rule")
+        .unwrap();
+    assert_eq!(portal["action"], "update");
+    let post = field(portal, "actions.appSignOn.keepMeSignedIn.postAuth");
+    assert_eq!(
+        (post["old"].clone(), post["new"].clone()),
+        (json!("NOT_ALLOWED"), json!("ALLOWED"))
+    );
+
+    let out = run(
+        &p,
+        &[
+            "kmsi",
+            "apply",
+            "--env",
+            "prod",
+            "--dry-run",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    let dry = doc(&out);
+    assert_eq!(dry["schema"], "signin-pages/kmsi-apply/v1");
+    assert_eq!(
+        (dry["outcome"].clone(), dry["dryRun"].clone()),
+        (json!("dry-run"), json!(true))
+    );
+    let rules = dry["rules"].as_array().unwrap();
+    let outcome = |doc: &Value, rule: &str| -> Value {
+        doc["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"] == rule)
+            .unwrap()["outcome"]
+            .clone()
+    };
+    assert_eq!(outcome(&dry, "Portal rule"), "dry-run");
+    assert_eq!(outcome(&dry, "Kiosk rule"), "unchanged");
+    assert_eq!(outcome(&dry, "Kiosk deny"), "skipped");
+    // The dry run's rules are the plan's, each with its outcome.
+    assert_eq!(rules.len(), plan["rules"].as_array().unwrap().len());
+    assert!(okta.requests().iter().all(|r| r.method == "GET"));
+
+    let out = run(&p, &["kmsi", "apply", "--env", "prod", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    let done = doc(&out);
+    assert_eq!(
+        (done["outcome"].clone(), done["dryRun"].clone()),
+        (json!("written"), json!(false))
+    );
+    let r = done["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "Portal rule")
+        .unwrap();
+    assert_eq!(
+        (r["outcome"].clone(), r["ok"].clone(), r["written"].clone()),
+        (json!("written"), json!(true), json!(true))
+    );
+    let backup = r["backup"].as_str().unwrap();
+    assert!(
+        backup.starts_with(".signin-pages/backups/prod/policies/") && p.exists(backup),
+        "{backup}"
+    );
+    assert_eq!(
+        field(r, "actions.appSignOn.keepMeSignedIn.postAuth")["new"],
+        "ALLOWED"
+    );
+
+    let out = run(&p, &["kmsi", "apply", "--env", "prod", "--format", "json"]);
+    assert_eq!(doc(&out)["outcome"], "unchanged");
+    let out = run(&p, &["kmsi", "plan", "--env", "prod", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(doc(&out)["status"], "equal");
+}
