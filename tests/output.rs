@@ -25,10 +25,193 @@ fn org() -> FakeOkta {
     FakeOkta::start().with_brands(&["Acme", "Beta"])
 }
 
-/// stdout as the one JSON document it must be.
+/// stdout as the one JSON document it must be, checked against the JSON Schema its
+/// `schema` member names (`signin-pages/diff/v1` → `book/src/reference/schema/diff.v1.json`).
 fn doc(out: &std::process::Output) -> Value {
-    serde_json::from_str(&stdout(out))
-        .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{}", all(out)))
+    let d: Value = serde_json::from_str(&stdout(out))
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{}", all(out)));
+    let name = d["schema"].as_str().expect("a schema member");
+    let schema = schema_of(name);
+    let mut errors = Vec::new();
+    validate(&schema, &schema, &d, "$", &mut errors);
+    assert!(
+        errors.is_empty(),
+        "{name}: the document breaks its documented schema:\n{}\n{d:#}",
+        errors.join("\n")
+    );
+    d
+}
+
+/// The JSON Schema of `signin-pages/<command>/v<N>`.
+fn schema_of(name: &str) -> Value {
+    let rest = name.strip_prefix("signin-pages/").expect("signin-pages/…");
+    let (command, version) = rest.rsplit_once('/').expect("<command>/<version>");
+    let path = repo().join(format!(
+        "book/src/reference/schema/{command}.{version}.json"
+    ));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A small JSON Schema check: the keywords our schema files use, and a failure on any
+/// other, so that no constraint written there is silently skipped.
+fn validate(root: &Value, s: &Value, v: &Value, at: &str, errors: &mut Vec<String>) {
+    let s = s.as_object().expect("a schema is an object");
+    for (k, x) in s {
+        match k.as_str() {
+            "$schema" | "title" | "description" | "$defs" => {}
+            "$ref" => {
+                let name = x
+                    .as_str()
+                    .unwrap()
+                    .strip_prefix("#/$defs/")
+                    .expect("a local $ref");
+                validate(root, &root["$defs"][name], v, at, errors);
+            }
+            "type" => {
+                let types: Vec<&str> = match x {
+                    Value::String(t) => vec![t.as_str()],
+                    other => other
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|t| t.as_str().unwrap())
+                        .collect(),
+                };
+                let ok = types.iter().any(|t| match *t {
+                    "null" => v.is_null(),
+                    "string" => v.is_string(),
+                    "boolean" => v.is_boolean(),
+                    "integer" => v.is_u64() || v.is_i64(),
+                    "number" => v.is_number(),
+                    "array" => v.is_array(),
+                    "object" => v.is_object(),
+                    other => panic!("type {other}"),
+                });
+                if !ok {
+                    errors.push(format!("{at}: {v} is not {types:?}"));
+                }
+            }
+            "const" if v != x => errors.push(format!("{at}: {v} is not {x}")),
+            "enum" if !x.as_array().unwrap().contains(v) => {
+                errors.push(format!("{at}: {v} is not one of {x}"))
+            }
+            "minimum" if v.as_f64().is_some_and(|n| n < x.as_f64().unwrap()) => {
+                errors.push(format!("{at}: {v} < {x}"))
+            }
+            "const" | "enum" | "minimum" => {}
+            "required" => {
+                for key in x.as_array().unwrap() {
+                    let key = key.as_str().unwrap();
+                    if v.is_object() && v.get(key).is_none() {
+                        errors.push(format!("{at}: `{key}` is missing"));
+                    }
+                }
+            }
+            "additionalProperties" => {
+                assert_eq!(x, &Value::Bool(false), "only `false` is used");
+                if let Some(m) = v.as_object() {
+                    for key in m.keys() {
+                        if s["properties"].get(key).is_none() {
+                            errors.push(format!("{at}: `{key}` is not in the schema"));
+                        }
+                    }
+                }
+            }
+            "properties" => {
+                if let Some(m) = v.as_object() {
+                    for (key, sub) in x.as_object().unwrap() {
+                        if let Some(val) = m.get(key) {
+                            validate(root, sub, val, &format!("{at}.{key}"), errors);
+                        }
+                    }
+                }
+            }
+            "items" => {
+                for (i, item) in v.as_array().into_iter().flatten().enumerate() {
+                    validate(root, x, item, &format!("{at}[{i}]"), errors);
+                }
+            }
+            "oneOf" => {
+                let fits = x
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|sub| {
+                        let mut e = Vec::new();
+                        validate(root, sub, v, at, &mut e);
+                        e.is_empty()
+                    })
+                    .count();
+                if fits != 1 {
+                    errors.push(format!("{at}: {v} fits {fits} of oneOf"));
+                }
+            }
+            other => panic!("the schema uses `{other}`, which this check does not know"),
+        }
+    }
+}
+
+#[test]
+fn the_schema_check_catches_a_missing_an_extra_and_a_wrong_member() {
+    let schema = schema_of("signin-pages/diff/v1");
+    let good = json!({"schema": "signin-pages/diff/v1", "environment": "prod", "against": "live", "status": "equal", "changed": false, "targets": [], "partsCompared": true, "parts": [], "preflight": []});
+    let mut e = Vec::new();
+    validate(&schema, &schema, &good, "$", &mut e);
+    assert!(e.is_empty(), "{e:?}");
+    let mut bad = good.clone();
+    bad.as_object_mut().unwrap().remove("changed");
+    bad["extra"] = json!(1);
+    bad["against"] = json!("staging");
+    bad["targets"] = json!([{"brand": "Acme", "page": "sign-in", "status": "equal", "fields": [{"field": "x", "old": 1, "new": 2, "diff": 3, "reset": false}], "error": null}]);
+    let mut e = Vec::new();
+    validate(&schema, &schema, &bad, "$", &mut e);
+    assert_eq!(e.len(), 4, "{e:#?}");
+}
+
+/// `d` with what changes from run to run redacted: backup paths and file names
+/// (timestamps), policy and rule ids, the fake org's port.
+fn redacted(d: &Value) -> Value {
+    match d {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let v = match k.as_str() {
+                        "backup" | "policyId" | "ruleId" if !v.is_null() => json!(format!("[{k}]")),
+                        _ => redacted(v),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(redacted).collect()),
+        Value::String(s) if s.contains(".json") => json!(
+            s.split(' ')
+                .map(|w| if w.ends_with(".json") {
+                    "[file].json"
+                } else {
+                    w
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+        Value::String(s) if s.contains("127.0.0.1:") => {
+            let re: String = s
+                .split("127.0.0.1:")
+                .enumerate()
+                .map(|(i, part)| {
+                    if i == 0 {
+                        part.to_string()
+                    } else {
+                        "127.0.0.1:[port]".to_string()
+                            + part.trim_start_matches(|c: char| c.is_ascii_digit())
+                    }
+                })
+                .collect();
+            json!(re)
+        }
+        other => other.clone(),
+    }
 }
 
 fn find<'a>(list: &'a Value, key: &str, brand: &str, what: &str) -> &'a Value {
@@ -102,6 +285,7 @@ fn diff_json_names_every_field_that_differs_per_brand_and_page() {
         assert_eq!(title["new"], "Remember me?");
         assert_eq!(title["diff"], Value::Null);
     }
+    insta::assert_json_snapshot!("diff_json", redacted(&d));
 
     // Against live: the slot is empty, and the parts are compared.
     let out = run(&p, &["diff", "--env", "prod", "--format", "json"]);
@@ -209,6 +393,7 @@ fn diff_markdown_is_a_job_summary_no_org_content_can_break() {
         md.contains("\n-</details><img src=x onerror=alert(1)>\n"),
         "{md}"
     );
+    insta::assert_snapshot!("diff_markdown_hostile", md);
     let text = outside_fences(&md);
     for line in &text {
         let without_ours = line.replace("<br>", "");
@@ -342,6 +527,7 @@ fn deploy_json_reports_each_write_its_backup_and_what_changed() {
     assert_eq!(theme["outcome"], "dry-run");
     assert_eq!(field(theme, "primaryColorHex")["new"], "#0f5c45");
     assert_eq!((okta.theme(&acme), okta.sign_out(&acme)), before);
+    insta::assert_json_snapshot!("deploy_publish_dry_run_json", redacted(&d));
 
     let out = run(
         &p,
@@ -501,6 +687,7 @@ fn kmsi_plan_and_apply_json_share_the_rule_and_field_model() {
     assert_eq!(outcome(&dry, "Kiosk deny"), "skipped");
     // The dry run's rules are the plan's, each with its outcome.
     assert_eq!(rules.len(), plan["rules"].as_array().unwrap().len());
+    insta::assert_json_snapshot!("kmsi_plan_json", redacted(&plan));
     assert!(okta.requests().iter().all(|r| r.method == "GET"));
 
     let out = run(&p, &["kmsi", "apply", "--env", "prod", "--format", "json"]);
@@ -529,6 +716,7 @@ fn kmsi_plan_and_apply_json_share_the_rule_and_field_model() {
         field(r, "actions.appSignOn.keepMeSignedIn.postAuth")["new"],
         "ALLOWED"
     );
+    insta::assert_json_snapshot!("kmsi_apply_json", redacted(&done));
 
     let out = run(&p, &["kmsi", "apply", "--env", "prod", "--format", "json"]);
     assert_eq!(doc(&out)["outcome"], "unchanged");
