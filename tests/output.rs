@@ -155,7 +155,7 @@ fn validate(root: &Value, s: &Value, v: &Value, at: &str, errors: &mut Vec<Strin
 #[test]
 fn the_schema_check_catches_a_missing_an_extra_and_a_wrong_member() {
     let schema = schema_of("signin-pages/diff/v1");
-    let good = json!({"schema": "signin-pages/diff/v1", "environment": "prod", "against": "live", "status": "equal", "changed": false, "targets": [], "partsCompared": true, "parts": [], "preflight": []});
+    let good = json!({"schema": "signin-pages/diff/v1", "environment": "prod", "against": "live", "status": "equal", "changed": false, "targets": [], "partsCompared": true, "parts": [], "preflight": [], "errors": []});
     let mut e = Vec::new();
     validate(&schema, &schema, &good, "$", &mut e);
     assert!(e.is_empty(), "{e:?}");
@@ -723,4 +723,30 @@ fn kmsi_plan_and_apply_json_share_the_rule_and_field_model() {
     let out = run(&p, &["kmsi", "plan", "--env", "prod", "--format", "json"]);
     assert_eq!(code(&out), 0);
     assert_eq!(doc(&out)["status"], "equal");
+}
+
+#[test]
+fn diff_stopped_before_any_page_still_prints_its_document() {
+    let okta = org();
+    let p = project(&okta).file(
+        "signin-pages.toml",
+        org_toml(&okta.url(), &["Acme", "Gamma <b>"]),
+    );
+    let out = run(&p, &["diff", "--env", "prod", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(d["status"], "error");
+    assert_eq!(d["targets"], json!([]));
+    assert!(
+        d["errors"][0].as_str().unwrap().contains("Gamma <b>"),
+        "{d:#}"
+    );
+    let out = run(&p, &["diff", "--env", "prod", "--format", "markdown"]);
+    assert_eq!(code(&out), 1, "{}", all(&out));
+    let md = stdout(&out);
+    assert!(
+        md.contains("**Not compared**") && md.contains("Gamma &lt;b&gt;"),
+        "{md}"
+    );
+    assert!(stderr(&out).contains("Gamma <b>"), "{}", stderr(&out));
 }

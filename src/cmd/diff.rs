@@ -26,8 +26,11 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
     let (report, results, pairs) = match diff(&client, &compiled, slot) {
         Ok(r) => r,
         Err(errors) => {
-            for e in errors {
+            for e in &errors {
                 errln!("error: {e}");
+            }
+            if a.format != DiffFormat::Human {
+                print(a.format, &Document::stopped(&a.remote.env, slot, errors));
             }
             return Outcome::Failure;
         }
@@ -140,13 +143,17 @@ fn machine(
         pairs,
         parts: parts.as_deref(),
     });
-    match a.format {
-        DiffFormat::Markdown => out!("{}", crate::report::markdown::diff(&doc)),
-        _ => outln!("{}", crate::report::to_json(&doc)),
-    }
+    print(a.format, &doc);
     match doc.status {
         Status::Equal => Outcome::Success,
         Status::Different | Status::MissingRemote => Outcome::Changes,
         Status::Error | Status::NotCompared => Outcome::Failure,
+    }
+}
+
+fn print(format: DiffFormat, doc: &Document) {
+    match format {
+        DiffFormat::Markdown => out!("{}", crate::report::markdown::diff(doc)),
+        _ => outln!("{}", crate::report::to_json(doc)),
     }
 }
