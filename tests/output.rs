@@ -750,3 +750,71 @@ fn diff_stopped_before_any_page_still_prints_its_document() {
     );
     assert!(stderr(&out).contains("Gamma <b>"), "{}", stderr(&out));
 }
+
+/// Every member, and every value of an enumeration, in `s` (a schema).
+fn documented_names(s: &Value, out: &mut Vec<String>) {
+    match s {
+        Value::Object(m) => {
+            if let Some(props) = m.get("properties").and_then(Value::as_object) {
+                out.extend(props.keys().cloned());
+            }
+            for v in m
+                .get("enum")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(text) = v.as_str() {
+                    out.push(text.to_string());
+                }
+            }
+            for v in m.values() {
+                documented_names(v, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| documented_names(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_reference_page_documents_every_member_and_value_of_every_schema() {
+    let page = std::fs::read_to_string(repo().join("book/src/reference/json-output.md")).unwrap();
+    let dir = repo().join("book/src/reference/schema");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "deploy.v1.json",
+            "diff.v1.json",
+            "kmsi-apply.v1.json",
+            "kmsi-plan.v1.json"
+        ]
+    );
+    let mut missing = Vec::new();
+    for f in &files {
+        if !page.contains(&format!("(schema/{f})")) {
+            missing.push(format!("a link to schema/{f}"));
+        }
+        let schema: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join(f)).unwrap()).unwrap();
+        let constant = schema["properties"]["schema"]["const"].as_str().unwrap();
+        let mut names = vec![constant.to_string()];
+        documented_names(&schema, &mut names);
+        for n in names {
+            let quoted = format!("`{n}`");
+            if !page.contains(&quoted) && !missing.contains(&quoted) {
+                missing.push(quoted);
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "book/src/reference/json-output.md does not mention: {}",
+        missing.join(", ")
+    );
+}
