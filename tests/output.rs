@@ -421,6 +421,39 @@ fn diff_markdown_is_a_job_summary_no_org_content_can_break() {
         "{title}"
     );
 
+    // Okta's error, several lines, on one line of the summary.
+    okta.fail_next(
+        ("GET", &*format!("{acme}/pages/sign-in/customized")),
+        Fault::Status(400, json!({"errorCode": "E0000001", "errorSummary": "bad\n# Heading <b>x</b>", "errorId": "oaeX", "errorCauses": [{"errorSummary": "| a | b |"}]})),
+    );
+    let out = run(
+        &p,
+        &[
+            "diff", "--env", "prod", "--brand", "Acme", "--format", "markdown",
+        ],
+    );
+    assert_eq!(code(&out), 1, "{}", all(&out));
+    let md = stdout(&out);
+    let line = md
+        .lines()
+        .find(|l| l.starts_with("- **sign-in**: not read: "))
+        .expect(&md);
+    assert!(
+        line.contains("E0000001")
+            && line.contains("\\# Heading &lt;b&gt;x&lt;/b&gt;")
+            && line.contains("\\| a \\| b \\|"),
+        "{line}"
+    );
+    assert!(
+        md.lines()
+            .filter(|l| l.starts_with('#'))
+            .all(|l| l.starts_with("## signin-pages") || l == "### Acme"),
+        "{md}"
+    );
+    for r in md.lines().filter(|l| l.starts_with('|')) {
+        assert_eq!(cells(r), 4, "{r}\n{md}");
+    }
+
     // Equal: one line says so.
     assert_eq!(
         code(&run(
