@@ -204,6 +204,9 @@ pub struct DeployArgs {
     /// Publish even if it resets values the org has and the project does not set.
     #[arg(long)]
     pub allow_reset: bool,
+    /// How to print: for people, or one JSON document (schema `signin-pages/deploy/v1`).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -236,7 +239,7 @@ pub struct KmsiArgs {
     pub command: KmsiCommand,
 }
 
-/// How `kmsi plan` and `kmsi apply` print.
+/// How `deploy`, `kmsi plan` and `kmsi apply` print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum OutputFormat {
     /// Lines and a table for people.

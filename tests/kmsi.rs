@@ -8,12 +8,12 @@ use crate::support::run_with_token as run;
 use crate::support::*;
 
 /// Post-authentication KMSI for two of the org's three app sign-in policies.
-const APP: &str = "[kmsi]\npost_auth = \"allowed\"\nprompt_frequency = \"P30D\"\napp_policies = [\"Portal\", \"Kiosk\"]\nrules = \"all\"\n";
+pub(crate) const APP: &str = "[kmsi]\npost_auth = \"allowed\"\nprompt_frequency = \"P30D\"\napp_policies = [\"Portal\", \"Kiosk\"]\nrules = \"all\"\n";
 
 /// An org with app sign-in policies Portal (a rule without KMSI), Kiosk (a rule that
 /// already allows it every 30 days, as `PT720H`, and a rule that denies access) and
 /// Admin; each also has Okta's Catch-all Rule (KMSI not allowed).
-fn org() -> FakeOkta {
+pub(crate) fn org() -> FakeOkta {
     let okta = FakeOkta::start();
     let portal = okta.add_policy("ACCESS_POLICY", "Portal");
     okta.add_rule(
@@ -48,7 +48,7 @@ fn org() -> FakeOkta {
     okta
 }
 
-fn project(okta: &FakeOkta, kmsi: &str) -> Project {
+pub(crate) fn project(okta: &FakeOkta, kmsi: &str) -> Project {
     Project::with_page(WIDGET_PAGE).file(
         "signin-pages.toml",
         format!(

@@ -1,7 +1,7 @@
 //! `deploy`: build, then send to preview or live ([`crate::org::deploy`]); the org
 //! preflight's findings, then a table of what happened to each page.
 
-use crate::cli::{DeployArgs, GlobalArgs};
+use crate::cli::{DeployArgs, GlobalArgs, OutputFormat};
 use crate::cmd::Outcome;
 use crate::cmd::remote::{build_for, connect, requests, table};
 use crate::org::deploy::{self, Mode, Options, Stopped};
@@ -35,27 +35,79 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         yes: a.yes,
         allow_reset: a.allow_reset,
     };
+    let json = a.format == OutputFormat::Json;
     let done = match deploy::deploy(&client, &compiled, env, mode, opts) {
         Ok(d) => d,
-        Err(Stopped::Brands(errors)) => {
-            for e in errors {
-                errln!("error: {e}");
+        Err(stop) => {
+            match &stop {
+                Stopped::Brands(errors) => {
+                    for e in errors {
+                        errln!("error: {e}");
+                    }
+                }
+                Stopped::Preflight(report) => {
+                    show_preflight(g, report);
+                    let n = report.problems().count();
+                    errln!(
+                        "error: nothing was sent to Okta: the org preflight found {n} problem{} (above); no brand is written until every brand passes it",
+                        if n == 1 { "" } else { "s" }
+                    );
+                }
             }
-            return Outcome::Failure;
-        }
-        Err(Stopped::Preflight(report)) => {
-            show_preflight(g, &report);
-            let n = report.problems().count();
-            errln!(
-                "error: nothing was sent to Okta: the org preflight found {n} problem{} (above); no brand is written until every brand passes it",
-                if n == 1 { "" } else { "s" }
-            );
-            requests(g, &client);
+            if json {
+                let doc =
+                    crate::report::deploy::Document::stopped(&env.name, mode, a.dry_run, &stop);
+                outln!("{}", crate::report::to_json(&doc));
+            }
+            if matches!(stop, Stopped::Preflight(_)) {
+                requests(g, &client);
+            }
             return Outcome::Failure;
         }
     };
     show_preflight(g, &done.preflight);
-    let outcomes = done.outcomes;
+    if json {
+        let doc = crate::report::deploy::Document::new(&env.name, mode, a.dry_run, &done);
+        outln!("{}", crate::report::to_json(&doc));
+    } else {
+        print_human(a, env, mode, &done);
+    }
+    requests(g, &client);
+    let failed: Vec<&str> = done
+        .outcomes
+        .iter()
+        .filter(|o| !o.ok)
+        .map(|o| o.brand.as_str())
+        .chain(
+            done.parts
+                .iter()
+                .filter(|o| !o.ok)
+                .map(|o| o.brand.as_str()),
+        )
+        .collect();
+    if failed.is_empty() {
+        Outcome::Success
+    } else {
+        let mut names = failed.clone();
+        names.sort_unstable();
+        names.dedup();
+        errln!(
+            "error: not done for: {} (rerun the same command: what was done is skipped)",
+            names.join(", ")
+        );
+        Outcome::Failure
+    }
+}
+
+/// What a deploy did, for people: the plan of a dry run, then a table of every page and
+/// part, then where to see the preview.
+fn print_human(
+    a: &DeployArgs,
+    env: &crate::config::Environment,
+    mode: Mode,
+    done: &deploy::Deployed,
+) {
+    let outcomes = &done.outcomes;
     let slot = if a.publish {
         "live (customized)"
     } else {
@@ -66,7 +118,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
             "plan for {} → {slot} (dry run: nothing is written)",
             env.name
         );
-        for o in &outcomes {
+        for o in outcomes {
             if o.changes.is_empty() {
                 continue;
             }
@@ -124,17 +176,6 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
         "{}",
         table(&["brand", "page", "action", "result", "detail"], &rows)
     );
-    let failed: Vec<&str> = outcomes
-        .iter()
-        .filter(|o| !o.ok)
-        .map(|o| o.brand.as_str())
-        .chain(
-            done.parts
-                .iter()
-                .filter(|o| !o.ok)
-                .map(|o| o.brand.as_str()),
-        )
-        .collect();
     if mode == Mode::Preview && !a.dry_run {
         // Where to look: Okta serves the preview at /login/preview of the brand's domain.
         for (brand, domains) in &done.preflight.domains {
@@ -142,19 +183,6 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DeployArgs) -> Outcome {
                 outln!("preview of {brand}: https://{d}/login/preview");
             }
         }
-    }
-    requests(g, &client);
-    if failed.is_empty() {
-        Outcome::Success
-    } else {
-        let mut names = failed.clone();
-        names.sort_unstable();
-        names.dedup();
-        errln!(
-            "error: not done for: {} (rerun the same command: what was done is skipped)",
-            names.join(", ")
-        );
-        Outcome::Failure
     }
 }
 

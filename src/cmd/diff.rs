@@ -1,15 +1,16 @@
 //! `diff`: build, then compare with what the org holds ([`crate::org::diff`]); exit 2
 //! when anything differs, 1 when the org preflight found a problem (or a page could not
-//! be read).
+//! be read). The exit code is the report's status ([`crate::report::diff`]), whichever
+//! way it prints: for people, as JSON or as a Markdown job summary.
 
 use crate::cli::{Against, DiffArgs, DiffFormat, GlobalArgs};
 use crate::cmd::Outcome;
 use crate::cmd::remote::{build_for, connect};
 use crate::emit::unified_diff;
 use crate::okta::pages::Slot;
+use crate::org::assets::PartDiff;
 use crate::org::diff::{PageDiff, diff};
 use crate::org::fields::show;
-use crate::org::preflight::Report;
 use crate::report::diff::{Document, Found, Status};
 
 pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
@@ -26,33 +27,76 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
     let (report, results, pairs) = match diff(&client, &compiled, slot) {
         Ok(r) => r,
         Err(errors) => {
-            for e in errors {
+            for e in &errors {
                 errln!("error: {e}");
+            }
+            if a.format != DiffFormat::Human {
+                print(a.format, &Document::stopped(&a.remote.env, slot, errors));
             }
             return Outcome::Failure;
         }
     };
     crate::cmd::deploy::show_preflight(g, &report);
-    if a.format != DiffFormat::Human {
-        return machine(a, &client, &compiled, slot, &report, &results, &pairs);
+    // The rest of the brand has no preview slot; after a preflight problem nothing more
+    // is read.
+    let parts = (slot == Slot::Customized && !report.has_problems())
+        .then(|| crate::org::diff::diff_parts(&client, &compiled, &pairs));
+    let doc = Document::new(&Found {
+        environment: &a.remote.env,
+        slot,
+        preflight: &report,
+        pages: &results,
+        pairs: &pairs,
+        parts: parts.as_deref(),
+    });
+    if a.format == DiffFormat::Human {
+        print_human(slot, &compiled, &results, parts.as_deref());
+    } else {
+        for (brand, what, error) in doc
+            .targets
+            .iter()
+            .map(|t| (&t.brand, t.page, &t.error))
+            .chain(doc.parts.iter().map(|p| (&p.brand, p.part, &p.error)))
+        {
+            if let Some(e) = error {
+                errln!("error: {brand} / {what}: {e}");
+            }
+        }
+        print(a.format, &doc);
     }
-    let (mut differ, mut failed) = (false, report.has_problems());
+    if report.has_problems() {
+        let n = report.problems().count();
+        errln!(
+            "error: the org preflight found {n} problem{} (above): `deploy` would write nothing",
+            if n == 1 { "" } else { "s" }
+        );
+    }
+    match doc.status {
+        Status::Equal => Outcome::Success,
+        Status::Different | Status::MissingRemote => Outcome::Changes,
+        Status::Error | Status::NotCompared => Outcome::Failure,
+    }
+}
+
+/// For people: each page's fields (pageContent as a unified diff), then each part's.
+fn print_human(
+    slot: Slot,
+    compiled: &crate::compile::Compiled,
+    results: &[PageDiff],
+    parts: Option<&[PartDiff]>,
+) {
     for PageDiff {
         brand,
         page,
         result,
     } in results
     {
-        match result.map(|c| c.changes) {
-            Err(e) => {
-                failed = true;
-                errln!("error: {brand} / {}: {e}", page.segment());
-            }
+        match result.as_ref().map(|c| &c.changes) {
+            Err(e) => errln!("error: {brand} / {}: {e}", page.segment()),
             Ok(changes) if changes.is_empty() => {
                 outln!("{brand} / {}: no change", page.segment())
             }
             Ok(changes) => {
-                differ = true;
                 outln!(
                     "{brand} / {}: {} field{} differ",
                     page.segment(),
@@ -77,76 +121,29 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
             }
         }
     }
-    if slot == Slot::Preview && crate::org::diff::manages_parts(&compiled) {
+    if slot == Slot::Preview && crate::org::diff::manages_parts(compiled) {
         outln!(
             "theme, images, sign-out page and brand settings: not compared (Okta has no preview of them; `diff` against live compares them)"
         );
     }
-    if slot == Slot::Customized && !report.has_problems() {
-        let parts = crate::org::diff::diff_parts(&client, &compiled, &pairs);
-        for d in parts {
-            let what = format!("{} / {}", d.brand, d.part.segment());
-            match d.changes {
-                Err(e) => {
-                    failed = true;
-                    errln!("error: {what}: {e}");
-                }
-                Ok(c) if c.is_empty() => outln!("{what}: same"),
-                Ok(c) => {
-                    differ = true;
-                    outln!("{what}: changed");
-                    for c in c {
-                        outln!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
-                    }
+    for d in parts.unwrap_or_default() {
+        let what = format!("{} / {}", d.brand, d.part.segment());
+        match &d.changes {
+            Err(e) => errln!("error: {what}: {e}"),
+            Ok(c) if c.is_empty() => outln!("{what}: same"),
+            Ok(c) => {
+                outln!("{what}: changed");
+                for c in c {
+                    outln!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
                 }
             }
         }
     }
-    if report.has_problems() {
-        let n = report.problems().count();
-        errln!(
-            "error: the org preflight found {n} problem{} (above): `deploy` would write nothing",
-            if n == 1 { "" } else { "s" }
-        );
-    }
-    if failed {
-        Outcome::Failure
-    } else if differ {
-        Outcome::Changes
-    } else {
-        Outcome::Success
-    }
 }
 
-/// `--format json|markdown`: one document on stdout, built from the same results (the
-/// preflight's findings were said on stderr too; errors go in the document, and the exit
-/// code is the document's `status`).
-fn machine(
-    a: &DiffArgs,
-    client: &crate::okta::Client,
-    compiled: &crate::compile::Compiled,
-    slot: Slot,
-    report: &Report,
-    results: &[PageDiff],
-    pairs: &[(&crate::compile::TargetOutput, crate::okta::brands::BrandRef)],
-) -> Outcome {
-    let parts = (slot == Slot::Customized && !report.has_problems())
-        .then(|| crate::org::diff::diff_parts(client, compiled, pairs));
-    let doc = Document::new(&Found {
-        environment: &a.remote.env,
-        slot,
-        preflight: report,
-        pages: results,
-        pairs,
-        parts: parts.as_deref(),
-    });
-    match a.format {
-        DiffFormat::Markdown => out!("{}", crate::report::markdown::diff(&doc)),
-        _ => outln!("{}", crate::report::to_json(&doc)),
-    }
-    match doc.status {
-        Status::Equal => Outcome::Success,
-        Status::Different | Status::MissingRemote => Outcome::Changes,
-        Status::Error | Status::NotCompared => Outcome::Failure,
+fn print(format: DiffFormat, doc: &Document) {
+    match format {
+        DiffFormat::Markdown => out!("{}", crate::report::markdown::diff(doc)),
+        _ => outln!("{}", crate::report::to_json(doc)),
     }
 }

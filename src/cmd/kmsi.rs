@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::cli::{
     GlobalArgs, KmsiApplyArgs, KmsiArgs, KmsiCommand, KmsiPlanArgs, KmsiResetArgs, OutputFormat,
@@ -16,6 +16,7 @@ use crate::kmsi::{self, Action, Done, Plan, PreAuth};
 use crate::okta::Client;
 use crate::org::fields::show;
 use crate::project::Project;
+use crate::report::kmsi::{ApplyDocument, PlanDocument};
 
 pub(crate) fn execute(g: &GlobalArgs, a: &KmsiArgs) -> Outcome {
     match &a.command {
@@ -96,17 +97,14 @@ fn plan(g: &GlobalArgs, a: &KmsiPlanArgs) -> Outcome {
         Ok(Some(p)) => p,
         Ok(None) => {
             if a.format == OutputFormat::Json {
-                outln!(
-                    "{}",
-                    serde_json::to_string_pretty(&json!({"environment": a.env, "changed": false, "changes": [], "rules": [], "notes": ["no [kmsi] for this environment"]})).expect("JSON")
-                );
+                print_json(&PlanDocument::new(&a.env, &nothing(), &PreAuth::default()));
             }
             return Outcome::Success;
         }
         Err(o) => return o,
     };
     match a.format {
-        OutputFormat::Json => print_json(&kmsi::plan_json(p.env_name(), &p.plan, &p.pre)),
+        OutputFormat::Json => print_json(&PlanDocument::new(p.env_name(), &p.plan, &p.pre)),
         OutputFormat::Human => {
             print_plan(&p, false);
             print_pre_auth(&p.pre);
@@ -122,15 +120,19 @@ fn plan(g: &GlobalArgs, a: &KmsiPlanArgs) -> Outcome {
 fn apply(g: &GlobalArgs, a: &KmsiApplyArgs) -> Outcome {
     let p = match prepare(g, &a.env) {
         Ok(Some(p)) => p,
-        Ok(None) => return Outcome::Success,
+        Ok(None) => {
+            if a.format == OutputFormat::Json {
+                let doc = ApplyDocument::new(&a.env, &nothing(), &PreAuth::default(), Some(&[]));
+                print_json(&doc);
+            }
+            return Outcome::Success;
+        }
         Err(o) => return o,
     };
     if a.dry_run {
         match a.format {
             OutputFormat::Json => {
-                let mut doc = kmsi::plan_json(p.env_name(), &p.plan, &p.pre);
-                doc["dryRun"] = json!(true);
-                print_json(&doc);
+                print_json(&ApplyDocument::new(p.env_name(), &p.plan, &p.pre, None));
             }
             OutputFormat::Human => {
                 print_plan(&p, true);
@@ -144,10 +146,12 @@ fn apply(g: &GlobalArgs, a: &KmsiApplyArgs) -> Outcome {
     }
     let done = kmsi::apply(&p.client, &p.project.root, p.env_name(), &p.plan);
     match a.format {
-        OutputFormat::Json => print_json(&json!({
-            "environment": p.env_name(),
-            "rules": done.iter().map(done_json).collect::<Vec<_>>(),
-        })),
+        OutputFormat::Json => print_json(&ApplyDocument::new(
+            p.env_name(),
+            &p.plan,
+            &p.pre,
+            Some(&done),
+        )),
         OutputFormat::Human => {
             outln!();
             print_done(&done);
@@ -206,23 +210,16 @@ pub(crate) fn finish(done: &[Done], command: &str) -> Outcome {
     }
 }
 
-fn done_json(d: &Done) -> Value {
-    json!({
-        "policyType": d.kind.policy_type(),
-        "policy": d.policy,
-        "rule": d.rule,
-        "action": d.action.as_str(),
-        "ok": d.ok,
-        "detail": d.detail,
-        "error": d.error,
-    })
+fn print_json<T: serde::Serialize>(doc: &T) {
+    outln!("{}", crate::report::to_json(doc));
 }
 
-fn print_json(v: &Value) {
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(v).expect("JSON serializes")
-    );
+/// The plan of an environment without `[kmsi]`: nothing, and a note saying so.
+fn nothing() -> Plan {
+    Plan {
+        steps: Vec::new(),
+        notes: vec!["no [kmsi] for this environment".into()],
+    }
 }
 
 /// A value for "old → new"; a frequency also in words.

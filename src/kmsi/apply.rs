@@ -24,6 +24,10 @@ pub struct Done {
     pub detail: String,
     /// Okta's whole answer when it refused (several lines).
     pub error: Option<String>,
+    /// A write was sent (a PUT or a POST) and Okta took it.
+    pub written: bool,
+    /// The backup of the rule taken before the write, relative to the project root.
+    pub backup: Option<std::path::PathBuf>,
 }
 
 impl Done {
@@ -36,6 +40,17 @@ impl Done {
             ok,
             detail: detail.into(),
             error: None,
+            written: false,
+            backup: None,
+        }
+    }
+
+    /// The same, with the write sent.
+    fn sent(self, backup: Option<std::path::PathBuf>) -> Self {
+        Done {
+            written: true,
+            backup,
+            ..self
         }
     }
 
@@ -104,13 +119,15 @@ fn update(c: &Client, root: &Path, env: &str, run: &str, step: &Step) -> Done {
         Ok(a) => a,
         Err(e) => return Done::failed(step, "Okta refused", &e),
     };
+    let backup = Some(saved.strip_prefix(root).unwrap_or(&saved).to_path_buf());
     let off = unconfirmed(&answer, &step.settings);
     if !off.is_empty() {
         return Done::of(
             step,
             false,
             format!("Okta answered other values: {}", off.join("; ")),
-        );
+        )
+        .sent(backup);
     }
     Done::of(
         step,
@@ -123,6 +140,7 @@ fn update(c: &Client, root: &Path, env: &str, run: &str, step: &Step) -> Done {
                 .map_or(String::new(), |f| f.to_string_lossy().into_owned())
         ),
     )
+    .sent(backup)
 }
 
 fn create(c: &Client, step: &Step, created: &mut BTreeMap<String, String>) -> Done {
@@ -168,7 +186,8 @@ fn create(c: &Client, step: &Step, created: &mut BTreeMap<String, String>) -> Do
                 "created, but Okta answered other values: {}",
                 off.join("; ")
             ),
-        );
+        )
+        .sent(None);
     }
     Done::of(
         step,
@@ -179,4 +198,5 @@ fn create(c: &Client, step: &Step, created: &mut BTreeMap<String, String>) -> Do
             format!("created the rule ({})", str_of(&answer, "id"))
         },
     )
+    .sent(None)
 }

@@ -28,7 +28,7 @@ pub mod rule_fields;
 
 pub use apply::{Done, apply};
 pub use backups::{list_rule_backups, restore, select_backups};
-pub use plan::{Action, Kind, Plan, Step, plan, plan_json};
+pub use plan::{Action, Kind, Plan, Step, plan};
 pub use pre_auth::{HiddenCheckbox, PreAuth, hidden_checkbox, pre_auth_steps};
 pub use read::{OrgView, fetch};
 pub use rule_fields::{Change, PROMPT_FREQUENCY, Setting};

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::pre_auth::PreAuth;
 use super::read::{OrgView, group_names, is_default_policy, is_default_rule, session_policy};
 use super::rule_fields::{
     Change, Setting, USE_PERSISTENT_COOKIE, app_settings, changes_for, get, session_settings, set,
@@ -484,44 +483,4 @@ fn new_session_rule(name: &str, settings: &[Setting]) -> Value {
 /// Every field of a created rule's `actions`, as (unset) → value.
 fn creation_changes(rule: &Value) -> Vec<Change> {
     field_changes(None, &json!({"actions": get(rule, "actions")}))
-}
-
-/// The plan as one JSON document for machines.
-pub fn plan_json(env: &str, plan: &Plan, pre: &PreAuth) -> Value {
-    let mut changes = Vec::new();
-    let mut rules = Vec::new();
-    for s in &plan.steps {
-        for c in &s.changes {
-            changes.push(json!({
-                "policyType": s.kind.policy_type(),
-                "policy": s.policy,
-                "policyId": s.policy_id,
-                "rule": s.rule,
-                "ruleId": s.rule_id,
-                "field": c.field,
-                "old": c.old,
-                "new": c.new,
-                "action": s.action.as_str(),
-            }));
-        }
-        rules.push(json!({
-            "policyType": s.kind.policy_type(),
-            "policy": s.policy,
-            "policyId": s.policy_id,
-            "rule": s.rule,
-            "ruleId": s.rule_id,
-            "action": s.action.as_str(),
-            "createsPolicy": s.new_policy.is_some(),
-            "groups": if s.new_policy.is_some() { json!(s.new_policy_groups) } else { Value::Null },
-            "note": s.note,
-        }));
-    }
-    json!({
-        "environment": env,
-        "changed": plan.has_changes(),
-        "changes": changes,
-        "rules": rules,
-        "notes": plan.notes,
-        "preAuth": pre.to_json(),
-    })
 }

@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
-
 use crate::check::scan::{Scan, js};
 use crate::config::Kmsi;
 use crate::source::SourceFile;
@@ -51,15 +49,6 @@ impl PreAuth {
                 Vec::new()
             },
         }
-    }
-
-    pub(super) fn to_json(&self) -> Value {
-        json!({
-            "asked": self.asked,
-            "api": false,
-            "steps": self.asked.map_or(json!([]), |on| json!(pre_auth_steps(on))),
-            "hiddenCheckbox": self.hidden.iter().map(|h| json!({"file": h.file, "line": h.line})).collect::<Vec<_>>(),
-        })
     }
 }
 

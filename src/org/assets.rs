@@ -273,6 +273,8 @@ pub struct PartOutcome {
     pub detail: String,
     pub changes: Vec<FieldChange>,
     pub ok: bool,
+    /// The backup written before the write, relative to the project root.
+    pub backup: Option<std::path::PathBuf>,
 }
 
 /// Where and as what a part's backups are written.
@@ -304,6 +306,7 @@ pub fn deploy(
                 detail: String::new(),
                 changes: Vec::new(),
                 ok: false,
+                backup: None,
             };
             let step = cur.and_then(|cur| {
                 o.changes = changes(want, part, &cur)?;
@@ -314,8 +317,9 @@ pub fn deploy(
                     return Ok("would update");
                 }
                 let saved = Backup::part(run.env, name, &brand.id, part, &run.run, &cur.body);
-                backup::write(run.root, run.folder, &saved)
+                let path = backup::write(run.root, run.folder, &saved)
                     .map_err(|e| format!("not written: the backup failed: {e}"))?;
+                o.backup = Some(path.strip_prefix(run.root).unwrap_or(&path).to_path_buf());
                 write(c, &brand.id, want, part, &cur).map(|()| "updated")
             });
             match step {

@@ -57,6 +57,32 @@ pub struct Outcome {
     pub detail: String,
     pub changes: Vec<FieldChange>,
     pub ok: bool,
+    /// The guard that refused the write (`action` "refused").
+    pub guard: Option<Guard>,
+    /// The backup written before the write, relative to the project root.
+    pub backup: Option<std::path::PathBuf>,
+}
+
+/// A guard that stops `--publish` from writing a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// The payload never went to preview (`--yes` overrides).
+    NotPreviewed,
+    /// The build changed since it went to preview (`--yes` overrides).
+    ChangedSincePreview,
+    /// The PUT would reset values the org has and the project does not set
+    /// (`--allow-reset` overrides).
+    WouldReset,
+}
+
+impl Guard {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Guard::NotPreviewed => "not-previewed",
+            Guard::ChangedSincePreview => "changed-since-preview",
+            Guard::WouldReset => "would-reset",
+        }
+    }
 }
 
 /// The request body of a page as built (the exact text the pin hashes).
@@ -218,6 +244,8 @@ impl Job<'_> {
             detail: String::new(),
             changes: Vec::new(),
             ok: false,
+            guard: None,
+            backup: None,
         };
         let result = self.write(out, brand, page, &mut outcome);
         match result {
@@ -256,11 +284,13 @@ impl Job<'_> {
             match pin::previewed_hash(root, env, brand_dir, page) {
                 Some(h) if h == sha => {}
                 Some(_) => {
+                    outcome.guard = Some(Guard::ChangedSincePreview);
                     return Err(refused(
                         "the build changed since it went to preview: run `deploy --preview` and check it, or pass --yes",
                     ));
                 }
                 None => {
+                    outcome.guard = Some(Guard::NotPreviewed);
                     return Err(refused(
                         "this payload was never sent to preview: run `deploy --preview` first, or pass --yes",
                     ));
@@ -279,6 +309,7 @@ impl Job<'_> {
         }
         let resets = fields::would_reset(&outcome.changes);
         if mode == Mode::Publish && !resets.is_empty() && !opts.allow_reset {
+            outcome.guard = Some(Guard::WouldReset);
             return Err((
                 "refused",
                 format!(
@@ -295,8 +326,9 @@ impl Job<'_> {
             return Ok(("would update", true));
         }
         let saved = Backup::page(env, &out.brand, &brand.id, page, slot, current.as_ref());
-        backup::write(root, brand_dir, &saved)
+        let path = backup::write(root, brand_dir, &saved)
             .map_err(|e| failed(format!("not written: the backup failed: {e}")))?;
+        outcome.backup = Some(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
         let answer = pages::put(self.client, &brand.id, page, slot, &sent)
             .map_err(|e| failed(e.to_string()))?;
         let differ = fields::mismatches(&sent, &answer);

@@ -70,6 +70,10 @@ pub struct Document {
     pub parts_compared: bool,
     pub parts: Vec<Part>,
     pub preflight: Vec<Finding>,
+    /// What stopped the comparison before any page was read (a brand of the project the
+    /// org does not have, the brand list unreadable): then `targets` is empty and
+    /// `status` is `error`.
+    pub errors: Vec<String>,
 }
 
 /// What `diff` found, as the org layer hands it over.
@@ -178,6 +182,23 @@ impl Document {
             targets,
             parts,
             preflight: Finding::all(f.preflight),
+            errors: Vec::new(),
+        }
+    }
+
+    /// A `diff` stopped before any page was read.
+    pub fn stopped(environment: &str, slot: Slot, errors: Vec<String>) -> Document {
+        Document {
+            schema: SCHEMA,
+            environment: environment.to_string(),
+            against: against(slot),
+            status: Status::Error,
+            changed: false,
+            targets: Vec::new(),
+            parts_compared: false,
+            parts: Vec::new(),
+            preflight: Vec::new(),
+            errors,
         }
     }
 }

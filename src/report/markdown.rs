@@ -86,6 +86,13 @@ pub fn diff(doc: &Document) -> String {
         ));
         return s;
     }
+    if !doc.errors.is_empty() {
+        s.push_str("**Not compared**: nothing was read from the org.\n\n");
+        for e in &doc.errors {
+            s.push_str(&format!("- {}\n", inline(e)));
+        }
+        return s;
+    }
     let all = || {
         doc.targets
             .iter()
