@@ -20,8 +20,8 @@
 //!   pages, `test --visual`), [`org`] (backups, the preview pin, diff,
 //!   deploy, pull, rollback against an org), [`kmsi`] (Keep Me Signed In in the org's
 //!   policies);
-//! - [`cli`] parses the arguments and [`cmd`] runs each command: parse, call the
-//!   library, print.
+//! - [`cli`] parses the arguments ([`cli_doc`] writes the guide's command reference from
+//!   it) and [`cmd`] runs each command: parse, call the library, print.
 
 // `OktaError` carries everything Okta said (code, summary, causes, id) and our advice;
 // it is returned rarely and read by people, so its size does not matter.
@@ -35,6 +35,7 @@ pub mod out;
 pub mod budget;
 pub mod check;
 pub mod cli;
+pub mod cli_doc;
 pub mod cmd;
 pub mod compile;
 pub mod config;

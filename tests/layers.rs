@@ -42,6 +42,7 @@ const LAYERS: &[&[&str]] = &[
     &["kmsi"],
     // Arguments, then the commands.
     &["cli"],
+    &["cli_doc"],
     &["cmd"],
 ];
 
