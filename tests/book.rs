@@ -303,8 +303,7 @@ fn configuration_md_lists_every_key_the_parser_takes() {
             let bare = bare
                 .trim_end_matches(']')
                 .split('.')
-                .filter(|s| !s.starts_with('<'))
-                .next_back()
+                .rfind(|s| !s.starts_with('<'))
                 .unwrap_or("");
             !known.contains(bare)
         })
@@ -313,4 +312,52 @@ fn configuration_md_lists_every_key_the_parser_takes() {
         stale.is_empty(),
         "docs/configuration.md has rows for keys the parser refuses: {stale:#?}"
     );
+}
+
+/// Every page of docs/ is in the book, and every page of the book is in its SUMMARY.md
+/// (mdbook fails on a listed page that is missing, but says nothing of one left out).
+#[test]
+fn book_has_every_doc_and_lists_every_page() {
+    let src = repo().join("book/src");
+    let summary = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap();
+    let mut pages = Vec::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                pages.push(path);
+            }
+        }
+    }
+    let texts: Vec<String> = pages
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    for page in &pages {
+        let rel = page
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel != "SUMMARY.md" {
+            assert!(
+                summary.contains(&format!("]({rel})")),
+                "book/src/{rel} is not listed in book/src/SUMMARY.md"
+            );
+        }
+    }
+    for doc in std::fs::read_dir(repo().join("docs")).unwrap() {
+        let name = doc.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") {
+            assert!(
+                texts
+                    .iter()
+                    .any(|t| t.contains("{{#include ") && t.contains(&format!("docs/{name}}}}}"))),
+                "docs/{name} is not included in the book: add a page under book/src/reference/ with {{{{#include ../../../docs/{name}}}}}"
+            );
+        }
+    }
 }
