@@ -22,8 +22,8 @@
 //!   policies); [`ci`], the CI workflows `init --ci` writes;
 //! - [`report`]: what `diff`, `deploy` and `kmsi` report to machines (JSON documents,
 //!   a Markdown job summary), typed;
-//! - [`cli`] parses the arguments and [`cmd`] runs each command: parse, call the
-//!   library, print.
+//! - [`cli`] parses the arguments ([`cli_doc`] writes the guide's command reference from
+//!   it) and [`cmd`] runs each command: parse, call the library, print.
 
 // `OktaError` carries everything Okta said (code, summary, causes, id) and our advice;
 // it is returned rarely and read by people, so its size does not matter.
@@ -38,6 +38,7 @@ pub mod budget;
 pub mod check;
 pub mod ci;
 pub mod cli;
+pub mod cli_doc;
 pub mod cmd;
 pub mod compile;
 pub mod config;

@@ -48,6 +48,7 @@ const LAYERS: &[&[&str]] = &[
     &["report"],
     // Arguments, then the commands.
     &["cli"],
+    &["cli_doc"],
     &["cmd"],
 ];
 

@@ -5,6 +5,7 @@
 mod support;
 
 mod bad_inputs;
+mod book;
 mod brand_api;
 mod brand_org;
 mod budgets;

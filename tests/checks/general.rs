@@ -223,6 +223,23 @@ fn explain_every_code() {
     );
 }
 
+/// Text for markdown: `<head>` outside a code span would be read as an HTML tag (and
+/// vanish from the page on GitHub and in the book), so angle brackets there are written
+/// as entities.
+fn markdown_text(text: &str) -> String {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                part.to_string()
+            } else {
+                part.replace('<', "&lt;").replace('>', "&gt;")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
 /// docs/checks.md is generated from the rules registry; `UPDATE_DOCS=1 cargo test`
 /// rewrites it.
 #[test]
@@ -236,13 +253,13 @@ fn docs_checks_md_is_the_registry() {
             r.code(),
             r.code().to_lowercase(),
             r.severity().as_str(),
-            r.title().replace('|', "\\|")
+            markdown_text(r.title()).replace('|', "\\|")
         ));
     }
     for r in signin_pages::diag::rules::RULES {
         doc.push_str(&format!("\n## {}\n\n", r.code()));
         doc.push_str(
-            &signin_pages::diag::rules::explain(*r)
+            &markdown_text(&signin_pages::diag::rules::explain(*r))
                 .replacen(&format!("{}: ", r.code()), "**", 1)
                 .replacen(" (", "** (", 1)
                 .replace("\n\nWhat it catches\n  ", "\n\n*What it catches.* ")
