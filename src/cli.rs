@@ -89,8 +89,11 @@ pub enum Command {
     ///
     /// pageContent as a unified diff; widgetVersion, the CSP setting and each
     /// widgetCustomizations field (the KMSI prompt's labels included) as old → new.
-    /// Exits 0 when equal, 2 when different, 1 on error.
-    #[command(after_help = "Example:\n  signin-pages diff --env prod --against preview")]
+    /// Exits 0 when equal, 2 when different, 1 on error, in every --format: json prints
+    /// one document (schema signin-pages/diff/v1), markdown a CI job summary.
+    #[command(
+        after_help = "Example:\n  signin-pages diff --env prod --against preview\n  signin-pages diff --env prod --format markdown >> \"$GITHUB_STEP_SUMMARY\""
+    )]
     Diff(DiffArgs),
     /// Build, check, and send the pages to Okta: first --preview, then --publish.
     ///

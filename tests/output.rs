@@ -851,3 +851,48 @@ fn the_reference_page_documents_every_member_and_value_of_every_schema() {
         missing.join(", ")
     );
 }
+
+#[test]
+fn kmsi_json_for_an_environment_without_kmsi_is_a_document_that_says_so() {
+    use crate::kmsi::{org as policies_org, project as kmsi_project};
+    let okta = policies_org();
+    let p = kmsi_project(&okta, "");
+    let out = run(&p, &["kmsi", "plan", "--env", "prod", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", all(&out));
+    let d = doc(&out);
+    assert_eq!(
+        (d["status"].clone(), d["rules"].clone()),
+        (json!("equal"), json!([]))
+    );
+    assert_eq!(d["notes"], json!(["no [kmsi] for this environment"]));
+    for (args, outcome, dry) in [
+        (
+            &["kmsi", "apply", "--env", "prod", "--format", "json"][..],
+            "unchanged",
+            false,
+        ),
+        (
+            &[
+                "kmsi",
+                "apply",
+                "--env",
+                "prod",
+                "--dry-run",
+                "--format",
+                "json",
+            ],
+            "dry-run",
+            true,
+        ),
+    ] {
+        let out = run(&p, args);
+        assert_eq!(code(&out), 0, "{}", all(&out));
+        let d = doc(&out);
+        assert_eq!(
+            (d["outcome"].clone(), d["dryRun"].clone()),
+            (json!(outcome), json!(dry)),
+            "{args:?}"
+        );
+    }
+    assert!(okta.requests().is_empty());
+}

@@ -122,7 +122,8 @@ fn apply(g: &GlobalArgs, a: &KmsiApplyArgs) -> Outcome {
         Ok(Some(p)) => p,
         Ok(None) => {
             if a.format == OutputFormat::Json {
-                let doc = ApplyDocument::new(&a.env, &nothing(), &PreAuth::default(), Some(&[]));
+                let done = (!a.dry_run).then_some(&[][..]);
+                let doc = ApplyDocument::new(&a.env, &nothing(), &PreAuth::default(), done);
                 print_json(&doc);
             }
             return Outcome::Success;
