@@ -96,6 +96,22 @@ impl OktaError {
     }
 }
 
+/// The scope a Management API path needs, for a service app's 403: the default `scopes`
+/// cover brands and policies only, so `kmsi reset` (users) and a `[kmsi]` naming groups
+/// meet this first.
+fn scope_for(path: &str) -> &'static str {
+    let path = path.split('?').next().unwrap_or(path);
+    if path.starts_with("/api/v1/policies") {
+        "`okta.policies.manage`"
+    } else if path.starts_with("/api/v1/users") {
+        "`okta.users.manage` (and `okta.users.read`)"
+    } else if path.starts_with("/api/v1/groups") {
+        "`okta.groups.read`"
+    } else {
+        "`okta.brands.manage`"
+    }
+}
+
 /// What to do about the errors people meet most.
 fn advice(
     status: u16,
@@ -112,8 +128,8 @@ fn advice(
             "with multibrand customization on, the default brand's pages cannot be changed: put the page on a brand that has its own custom domain, or turn multibrand off".into(),
         ),
         403 if oauth => Some(format!(
-            "the service app lacks a scope this call needs: grant `{}` in the Admin Console (Applications › your app › Okta API Scopes) and request it in `scopes`",
-            if path.contains("/policies") { "okta.policies.manage" } else { "okta.brands.manage" }
+            "the service app lacks a scope this call needs: grant {} in the Admin Console (Applications › your app › Okta API Scopes) and request it in `scopes`",
+            scope_for(path)
         )),
         403 => Some("the token's admin lacks permission: brands and pages need a super admin or an admin with customization rights".into()),
         _ if all.contains("custom domain") || all.contains("customdomain") => Some(
@@ -202,5 +218,14 @@ mod tests {
             e.to_string()
                 .contains("default brand's pages cannot be changed")
         );
+    }
+
+    #[test]
+    fn a_service_apps_403_names_the_scope_of_the_path() {
+        let forbidden = |path| OktaError::from_answer("GET", path, 403, b"{}", true).to_string();
+        assert!(forbidden("/api/v1/users/ada%40example.com").contains("`okta.users.manage`"));
+        assert!(forbidden("/api/v1/groups?q=Staff").contains("`okta.groups.read`"));
+        assert!(forbidden("/api/v1/policies/p1/rules").contains("`okta.policies.manage`"));
+        assert!(forbidden("/api/v1/brands/b/themes").contains("`okta.brands.manage`"));
     }
 }
