@@ -144,6 +144,36 @@ pub enum Command {
         after_help = "Example:\n  signin-pages serve --open\n  signin-pages serve --port 0 --widget-dir node_modules/@okta/okta-signin-widget"
     )]
     Serve(ServeArgs),
+    /// Print a shell completion script for every command and option.
+    ///
+    /// Save it where the shell loads completions from (the examples show the usual places;
+    /// for zsh, the folder must be on $fpath before compinit runs).
+    #[command(
+        after_help = "Example:\n  signin-pages completions bash > ~/.local/share/bash-completion/completions/signin-pages\n  signin-pages completions zsh > ~/.zfunc/_signin-pages\n  signin-pages completions fish > ~/.config/fish/completions/signin-pages.fish\n  signin-pages completions powershell >> $PROFILE"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff): every command with its options, in one page.
+    ///
+    /// With --out-dir, write one page per command instead (signin-pages.1,
+    /// signin-pages-build.1, signin-pages-kmsi-plan.1, …) for a man1/ folder.
+    #[command(
+        after_help = "Example:\n  signin-pages man | man -l -\n  signin-pages man --out-dir ~/.local/share/man/man1"
+    )]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write one page per command into this folder instead of printing one page.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

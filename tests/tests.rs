@@ -26,6 +26,7 @@ mod publish;
 mod reliability;
 mod schema;
 mod serve;
+mod ship;
 mod snapshots;
 mod source_shape;
 mod templates;

@@ -66,7 +66,7 @@ fn prepare(g: &GlobalArgs, env: &str) -> Result<Option<Prepared>, Outcome> {
         status(
             g,
             &format!(
-                "nothing to manage: signin-pages.toml has no [kmsi] for environment `{env}` (docs/configuration.md describes it)"
+                "nothing to manage: signin-pages.toml has no [kmsi] for environment `{env}` (the configuration reference describes it: signin-pages book, reference/configuration)"
             ),
         );
         return Ok(None);

@@ -3,11 +3,13 @@
 mod backups;
 mod build;
 mod check;
+mod completions;
 mod deploy;
 mod diff;
 mod explain;
 mod init;
 mod kmsi;
+mod man;
 mod pull;
 mod remote;
 mod rollback;
@@ -55,6 +57,8 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Backups(a) => backups::execute(g, a),
         Command::Serve(a) => serve::execute(g, a),
         Command::Kmsi(a) => kmsi::execute(g, a),
+        Command::Completions(a) => completions::execute(a),
+        Command::Man(a) => man::execute(g, a),
     }
 }
 

@@ -60,13 +60,13 @@ pub fn parse(file: Arc<SourceFile>, diags: &mut Diagnostics) -> Option<Config> {
 pub fn toml_error(file: &Arc<SourceFile>, err: &toml::de::Error, code: Rule) -> Diagnostic {
     let message = err.message().trim().to_string();
     let help = if message.starts_with("unknown field") {
-        "remove the key or correct its spelling; docs/configuration.md lists every key"
+        "remove the key or correct its spelling; the configuration reference lists every key (signin-pages book: reference/configuration)"
     } else if message.starts_with("unknown variant") {
         "use one of the values listed"
     } else if message.starts_with("invalid type") {
-        "change the value to the type shown; docs/configuration.md gives an example of each key"
+        "change the value to the type shown; the configuration reference gives an example of each key (signin-pages book: reference/configuration)"
     } else if message.starts_with("missing field") {
-        "add the key; docs/configuration.md gives an example"
+        "add the key; the configuration reference gives an example (signin-pages book: reference/configuration)"
     } else {
         "fix the TOML syntax at the caret"
     };

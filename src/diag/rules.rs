@@ -104,7 +104,7 @@ registry! {
         "project file does not parse",
         "signin-pages.toml or a locale file is not valid TOML, has a key signin-pages does not know, or a value of the wrong type.",
         "Nothing can be built from a project file that cannot be read; a misspelt key would otherwise be ignored silently.",
-        "Fix the key or value at the caret. docs/configuration.md lists every key with its type and an example.";
+        "Fix the key or value at the caret. The configuration reference (signin-pages book: reference/configuration) lists every key with its type and an example.";
     P002: Error, false,
         "a value Okta would refuse",
         "A value in signin-pages.toml that parses but cannot work: a widget version Okta refuses, an org_url that is not https, a duplicate brand, a locale tag that is not one.",
