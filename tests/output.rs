@@ -896,3 +896,39 @@ fn kmsi_json_for_an_environment_without_kmsi_is_a_document_that_says_so() {
     }
     assert!(okta.requests().is_empty());
 }
+
+/// GitHub shows no step summary over 1 MiB: a diff that would pass it is named, with its
+/// size, and the summary stays under the limit with its table whole.
+#[test]
+fn diff_markdown_leaves_out_a_diff_the_job_summary_cannot_hold() {
+    let okta = org();
+    let p = project(&okta);
+    let acme = okta.brand_id("Acme").unwrap();
+    let big: String = (0..40_000)
+        .map(|i| format!("<p>line {i} of a page the org holds</p>\n"))
+        .collect();
+    okta.set_sign_in(
+        &acme,
+        "customized",
+        Some(json!({"pageContent": big, "widgetVersion": "^7"})),
+    );
+    let out = run(
+        &p,
+        &[
+            "diff", "--env", "prod", "--brand", "Acme", "--format", "markdown",
+        ],
+    );
+    assert_eq!(code(&out), 2, "{}", all(&out));
+    let md = stdout(&out);
+    assert!(md.len() < 1024 * 1024, "{} bytes", md.len());
+    assert!(
+        md.contains("sign-in pageContent: the diff (")
+            && md.contains(" KiB) is left out, or the summary would pass the 1 MiB"),
+        "{}",
+        &md[..md.len().min(4000)]
+    );
+    assert!(md.contains("| sign-in | pageContent | "), "{md:.4000}");
+    // The other rows are still there, and no fence is left open.
+    assert!(md.matches("\n| sign-in | ").count() >= 2, "{md:.4000}");
+    assert_eq!(md.matches("```").count() % 2, 0);
+}

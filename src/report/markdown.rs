@@ -68,6 +68,11 @@ fn cell(field: &str, v: &serde_json::Value) -> String {
     inline(&show(v))
 }
 
+/// How long the summary may grow with diffs: GitHub refuses a step summary over 1 MiB
+/// (and shows none of it), so a diff that would pass this is named, not shown, and the
+/// rest (tables and lines) keeps 64 KiB.
+const DIFFS_UP_TO: usize = 960 * 1024;
+
 /// The job summary of a `diff`.
 pub fn diff(doc: &Document) -> String {
     let mut s = format!(
@@ -188,8 +193,18 @@ pub fn diff(doc: &Document) -> String {
         }
         for (what, f) in &rows {
             if let Some(d) = &f.diff {
+                let block = fenced("diff", d);
+                if s.len() + block.len() > DIFFS_UP_TO {
+                    s.push_str(&format!(
+                        "\n{what} {}: the diff ({} lines, {} KiB) is left out, or the summary would pass the 1 MiB a CI job summary holds: `signin-pages diff` with `--brand` prints it.\n",
+                        inline(&f.field),
+                        d.lines().count(),
+                        d.len().div_ceil(1024),
+                    ));
+                    continue;
+                }
                 s.push_str(&format!("\n{what} {}:\n\n", inline(&f.field)));
-                s.push_str(&fenced("diff", d));
+                s.push_str(&block);
             }
         }
     }
