@@ -309,6 +309,7 @@ pub struct KmsiPlanArgs {
     /// The environment (its org and its [kmsi] settings).
     #[arg(long, value_name = "E")]
     pub env: String,
+    /// How to print: for people, or one JSON document (schema `signin-pages/kmsi-plan/v1`).
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 }
@@ -321,6 +322,7 @@ pub struct KmsiApplyArgs {
     /// Print the plan and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// How to print: for people, or one JSON document (schema `signin-pages/kmsi-apply/v1`).
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 }
@@ -351,8 +353,10 @@ pub struct BackupsArgs {
 pub enum BackupsCommand {
     /// List backups, oldest first.
     List {
+        /// Only this environment's backups.
         #[arg(long, value_name = "E")]
         env: Option<String>,
+        /// Only this brand's backups (its name in Okta).
         #[arg(long, value_name = "B")]
         brand: Option<String>,
     },

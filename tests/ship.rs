@@ -303,3 +303,28 @@ fn no_text_points_into_the_repository() {
         }
     }
 }
+
+/// Every command and every argument says what it does: `--help`, the man page, the
+/// completions' descriptions and the guide's command reference all read it, and an empty
+/// cell there is a question the user cannot ask anyone.
+#[test]
+fn every_command_and_argument_has_help() {
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        if cmd.get_about().is_none() {
+            missing.push(format!("`{path}` has no about"));
+        }
+        for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+            if a.get_help().is_none() && !["help", "version"].contains(&a.get_id().as_str()) {
+                missing.push(format!("`{path}` argument `{}` has no help", a.get_id()));
+            }
+        }
+        for s in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            walk(s, &format!("{path} {}", s.get_name()), missing);
+        }
+    }
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut missing = Vec::new();
+    walk(&cmd, "signin-pages", &mut missing);
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
