@@ -117,6 +117,8 @@ fn base_env(tmp: &Path, bin: &Path) -> BTreeMap<String, String> {
 struct GithubRun {
     event: &'static str,
     git_ref: &'static str,
+    /// A pull request from a fork: GitHub gives it no secrets.
+    fork: bool,
 }
 
 impl GithubRun {
@@ -130,6 +132,12 @@ impl GithubRun {
             "github.run_id" => "4242".into(),
             "github.run_attempt" => "1".into(),
             "runner.os" => "Linux".into(),
+            // Null (empty) outside a pull request.
+            "github.event.pull_request.head.repo.fork" if self.event == "pull_request" => {
+                self.fork.to_string()
+            }
+            "github.event.pull_request.head.repo.fork" => String::new(),
+            "secrets.OKTA_API_TOKEN" if self.fork => String::new(),
             "secrets.OKTA_API_TOKEN" => DEFAULT_TOKEN.into(),
             other => panic!("the test does not know the expression `{other}`"),
         }
@@ -444,7 +452,11 @@ fn the_github_workflow_has_its_triggers_jobs_and_secrets() {
         .collect();
     assert_eq!(secret_steps.len(), 3);
     for st in secret_steps {
-        assert_eq!(keys(&st["env"]), ["OKTA_API_TOKEN"]);
+        let secrets: Vec<_> = keys(&st["env"])
+            .into_iter()
+            .filter(|k| k != "FROM_FORK")
+            .collect();
+        assert_eq!(secrets, ["OKTA_API_TOKEN"]);
         assert_eq!(st["env"]["OKTA_API_TOKEN"], "${{ secrets.OKTA_API_TOKEN }}");
     }
 }
@@ -468,6 +480,7 @@ fn each_command_of_the_github_workflow_runs_against_the_fake_okta() {
     let pr = GithubRun {
         event: "pull_request",
         git_ref: "refs/pull/7/merge",
+        fork: false,
     };
     let (jobs, summary) = run_github(&wf, &pr, &repo, &mut store, tmp.path());
     assert_eq!(jobs, ["check"]);
@@ -483,10 +496,28 @@ fn each_command_of_the_github_workflow_runs_against_the_fake_okta() {
         "a pull request wrote to the org"
     );
 
+    // A pull request from a fork has no secrets: the checks run, the diff is skipped
+    // (not failed), and nothing reaches the org.
+    let seen = okta.requests().len();
+    let fork = GithubRun {
+        event: "pull_request",
+        git_ref: "refs/pull/9/merge",
+        fork: true,
+    };
+    let (jobs, summary) = run_github(&wf, &fork, &repo, &mut store, tmp.path());
+    assert_eq!(jobs, ["check"]);
+    assert_eq!(summary, "");
+    assert_eq!(
+        okta.requests().len(),
+        seen,
+        "a fork's pull request reached the org"
+    );
+
     // A push to main: the pages go to preview, and what was sent is cached under the commit.
     let main = GithubRun {
         event: "push",
         git_ref: "refs/heads/main",
+        fork: false,
     };
     let (jobs, _) = run_github(&wf, &main, &repo, &mut store, tmp.path());
     assert_eq!(jobs, ["check", "preview"]);
@@ -518,6 +549,7 @@ fn each_command_of_the_github_workflow_runs_against_the_fake_okta() {
     let pr = GithubRun {
         event: "pull_request",
         git_ref: "refs/pull/8/merge",
+        fork: false,
     };
     let (_, summary) = run_github(&wf, &pr, &branch, &mut store, tmp.path());
     assert!(summary.contains("| sign-in | pageContent |"), "{summary}");
@@ -533,6 +565,7 @@ fn each_command_of_the_github_workflow_runs_against_the_fake_okta() {
     let tag = GithubRun {
         event: "push",
         git_ref: "refs/tags/v1.0.0",
+        fork: false,
     };
     let (jobs, summary) = run_github(&wf, &tag, &repo, &mut store, tmp.path());
     assert_eq!(jobs, ["check", "publish"]);
@@ -564,6 +597,7 @@ fn a_tag_the_main_branch_never_previewed_is_not_published() {
     let tag = GithubRun {
         event: "push",
         git_ref: "refs/tags/v1.0.0",
+        fork: false,
     };
     let failed = try_github(&wf, &tag, &repo, &mut Store::default(), tmp.path()).unwrap_err();
     assert_eq!(failed.job, "publish");
