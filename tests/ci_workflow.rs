@@ -1050,3 +1050,37 @@ fn a_usage_error_exits_1_not_2() {
     let out = p.run(&["--help"]);
     assert_eq!(code(&out), 0);
 }
+
+/// `check --format github` in a project below the repository's root: GitHub places an
+/// annotation by its path from the checkout (`GITHUB_WORKSPACE`), so the project's
+/// folder comes first; at the root, and outside Actions, the paths are the project's.
+#[test]
+fn github_annotations_are_placed_from_the_repository_root() {
+    let repo = tempfile::tempdir().unwrap();
+    let project = repo.path().join("sign-in pages");
+    let page = Project::with_page("<html><body>no widget here</body></html>\n");
+    copy_tree(page.path(), &project);
+    let annotate = |workspace: Option<&Path>| {
+        let mut c = Command::new(BIN);
+        c.args(["check", "--format", "github", "--project"])
+            .arg(&project)
+            .env_remove("GITHUB_WORKSPACE");
+        if let Some(w) = workspace {
+            c.env("GITHUB_WORKSPACE", w);
+        }
+        let out = c.output().unwrap();
+        assert_eq!(code(&out), 0, "{}", all(&out));
+        stdout(&out)
+    };
+    let below = annotate(Some(repo.path()));
+    assert!(
+        below.contains("::warning file=sign-in pages/templates/sign-in.html,line="),
+        "{below}"
+    );
+    for own in [annotate(Some(&project)), annotate(None)] {
+        assert!(
+            own.contains("::warning file=templates/sign-in.html,line="),
+            "{own}"
+        );
+    }
+}

@@ -76,7 +76,10 @@ pub(crate) fn report(g: &GlobalArgs, diags: &Diagnostics, format: Format) {
     } else {
         diags.clone()
     };
-    let text = diag::render(&shown, format, g.color);
+    let text = match format {
+        Format::Github => diag::render_github(&shown, &diag::workspace_prefix(&g.project)),
+        _ => diag::render(&shown, format, g.color),
+    };
     if format == Format::Human {
         err!("{text}");
     } else {

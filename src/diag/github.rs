@@ -1,7 +1,34 @@
 //! GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=CODE::message`).
 
+use std::path::Path;
+
 use super::{Diagnostics, Severity};
 use crate::redact::mask;
+
+/// Where the project is in the repository GitHub checked out (`GITHUB_WORKSPACE`), as a
+/// prefix for annotation paths: `pages/` for a project in `pages/`, empty at the root or
+/// outside any workspace (then the paths stay the project's own).
+pub fn workspace_prefix(project: &Path) -> String {
+    let Some(workspace) = std::env::var_os("GITHUB_WORKSPACE") else {
+        return String::new();
+    };
+    let (Ok(root), Ok(project)) = (
+        std::fs::canonicalize(workspace),
+        std::fs::canonicalize(project),
+    ) else {
+        return String::new();
+    };
+    match project.strip_prefix(&root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            let parts: Vec<_> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            format!("{}/", parts.join("/"))
+        }
+        _ => String::new(),
+    }
+}
 
 /// Escape a workflow-command message (`%`, CR, LF).
 fn escape_data(s: &str) -> String {
@@ -15,7 +42,9 @@ fn escape_property(s: &str) -> String {
     escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
-pub fn render_github(diags: &Diagnostics) -> String {
+/// `prefix`: the project's folder relative to the repository's root (`pages/`), when
+/// the project is not at the root: GitHub places an annotation by its path from the root.
+pub fn render_github(diags: &Diagnostics, prefix: &str) -> String {
     let mut out = String::new();
     for d in diags.iter() {
         let kind = match d.severity {
@@ -26,7 +55,10 @@ pub fn render_github(diags: &Diagnostics) -> String {
         let mut props = Vec::new();
         if let Some(loc) = &d.location {
             let (line, col, end_line, end_col) = loc.positions();
-            props.push(format!("file={}", escape_property(&loc.file.path)));
+            props.push(format!(
+                "file={}",
+                escape_property(&format!("{prefix}{}", loc.file.path))
+            ));
             props.push(format!("line={line}"));
             if let Some(c) = col {
                 props.push(format!("col={c}"));

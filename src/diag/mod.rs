@@ -13,7 +13,7 @@ pub mod suggest;
 use std::ops::Range;
 use std::sync::Arc;
 
-pub use github::render_github;
+pub use github::{render_github, workspace_prefix};
 pub use human::{ColorChoice, render_human};
 pub use json::render_json;
 pub use rules::Rule;
@@ -277,6 +277,6 @@ pub fn render(diags: &Diagnostics, format: Format, color: ColorChoice) -> String
     match format {
         Format::Human => render_human(diags, color),
         Format::Json => render_json(diags),
-        Format::Github => render_github(diags),
+        Format::Github => render_github(diags, ""),
     }
 }

@@ -202,6 +202,7 @@ impl Project {
             .arg("--color")
             .arg("never")
             .env_remove("NO_COLOR")
+            .env_remove("GITHUB_WORKSPACE")
             // No test reaches Okta's CDN or the developer's widget cache.
             .env("SIGNIN_PAGES_WIDGET_CDN", "off")
             .env("SIGNIN_PAGES_CACHE_DIR", self.path().join(".no-cache"))
