@@ -803,12 +803,20 @@ fn the_gitlab_pipeline_has_its_stages_rules_and_environments() {
                 "cargo install --locked signin-pages --version {version}"
             )))
     );
-    assert_eq!(pl["check"]["script"][0], "signin-pages check");
-    assert_eq!(pl["check"]["script"][1], "signin-pages test");
-    assert!(s(&pl["check"]["script"][3]).starts_with(
+    assert_eq!(
+        pl["check"]["script"][0],
+        "signin-pages check --format gitlab > gl-code-quality.json || true"
+    );
+    assert_eq!(pl["check"]["script"][1], "signin-pages check");
+    assert_eq!(pl["check"]["script"][2], "signin-pages test");
+    assert!(s(&pl["check"]["script"][4]).starts_with(
         "signin-pages diff --env prod --against preview --format markdown > signin-pages-diff.md"
     ));
     assert_eq!(pl["check"]["artifacts"]["expose_as"], "signin-pages diff");
+    assert_eq!(
+        pl["check"]["artifacts"]["reports"]["codequality"],
+        "gl-code-quality.json"
+    );
     assert_eq!(
         pl["preview"]["script"],
         yaml("[signin-pages deploy --env prod --preview]")
@@ -1051,11 +1059,12 @@ fn a_usage_error_exits_1_not_2() {
     assert_eq!(code(&out), 0);
 }
 
-/// `check --format github` in a project below the repository's root: GitHub places an
-/// annotation by its path from the checkout (`GITHUB_WORKSPACE`), so the project's
-/// folder comes first; at the root, and outside Actions, the paths are the project's.
+/// `check --format github|gitlab` in a project below the repository's root: GitHub and
+/// GitLab place a finding by its path from the checkout (`GITHUB_WORKSPACE`,
+/// `CI_PROJECT_DIR`), so the project's folder comes first; at the root, and outside CI,
+/// the paths are the project's.
 #[test]
-fn github_annotations_are_placed_from_the_repository_root() {
+fn annotations_and_code_quality_are_placed_from_the_repository_root() {
     let repo = tempfile::tempdir().unwrap();
     let project = repo.path().join("sign-in pages");
     let page = Project::with_page("<html><body>no widget here</body></html>\n");
@@ -1083,4 +1092,40 @@ fn github_annotations_are_placed_from_the_repository_root() {
             "{own}"
         );
     }
+
+    // GitLab's Code Quality report: the same findings, placed from CI_PROJECT_DIR, each
+    // with its own fingerprint; a clean project's report is `[]`, not nothing.
+    let report = |p: &Path, dir: &Path| -> serde_json::Value {
+        let out = Command::new(BIN)
+            .args(["check", "--format", "gitlab", "--project"])
+            .arg(p)
+            .env("CI_PROJECT_DIR", dir)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{}", all(&out));
+        serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{e}: {}", all(&out)))
+    };
+    let found = report(&project, repo.path());
+    let found = found.as_array().unwrap();
+    let warnings = below.lines().filter(|l| l.starts_with("::warning")).count();
+    assert_eq!(found.len(), warnings, "{found:#?}");
+    let mut prints: Vec<&str> = found
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort();
+    prints.dedup();
+    assert_eq!(prints.len(), found.len(), "fingerprints repeat: {found:#?}");
+    for f in found {
+        assert_eq!(
+            f["location"]["path"],
+            "sign-in pages/templates/sign-in.html"
+        );
+        assert!(f["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        assert_eq!(f["severity"], "minor");
+        assert!(f["check_name"].as_str().unwrap().len() == 4, "{f}");
+        assert!(!f["description"].as_str().unwrap().is_empty());
+    }
+    let clean = Project::with_page(WIDGET_PAGE);
+    assert_eq!(report(clean.path(), clean.path()), serde_json::json!([]));
 }

@@ -64,7 +64,8 @@ pub fn run(cli: Cli) -> Outcome {
 
 /// Print diagnostics for people on stderr (or as asked on stdout for machines).
 pub(crate) fn report(g: &GlobalArgs, diags: &Diagnostics, format: Format) {
-    if diags.is_empty() {
+    // A Code Quality report is a file CI reads: `[]` when clean, never nothing.
+    if diags.is_empty() && format != Format::Gitlab {
         return;
     }
     let shown: Diagnostics = if g.quiet {
@@ -76,8 +77,10 @@ pub(crate) fn report(g: &GlobalArgs, diags: &Diagnostics, format: Format) {
     } else {
         diags.clone()
     };
+    let prefix = diag::repository_prefix(&g.project, format);
     let text = match format {
-        Format::Github => diag::render_github(&shown, &diag::workspace_prefix(&g.project)),
+        Format::Github => diag::render_github(&shown, &prefix),
+        Format::Gitlab => diag::render_gitlab(&shown, &prefix),
         _ => diag::render(&shown, format, g.color),
     };
     if format == Format::Human {

@@ -1,34 +1,7 @@
 //! GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=CODE::message`).
 
-use std::path::Path;
-
 use super::{Diagnostics, Severity};
 use crate::redact::mask;
-
-/// Where the project is in the repository GitHub checked out (`GITHUB_WORKSPACE`), as a
-/// prefix for annotation paths: `pages/` for a project in `pages/`, empty at the root or
-/// outside any workspace (then the paths stay the project's own).
-pub fn workspace_prefix(project: &Path) -> String {
-    let Some(workspace) = std::env::var_os("GITHUB_WORKSPACE") else {
-        return String::new();
-    };
-    let (Ok(root), Ok(project)) = (
-        std::fs::canonicalize(workspace),
-        std::fs::canonicalize(project),
-    ) else {
-        return String::new();
-    };
-    match project.strip_prefix(&root) {
-        Ok(rel) if !rel.as_os_str().is_empty() => {
-            let parts: Vec<_> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect();
-            format!("{}/", parts.join("/"))
-        }
-        _ => String::new(),
-    }
-}
 
 /// Escape a workflow-command message (`%`, CR, LF).
 fn escape_data(s: &str) -> String {

@@ -5,6 +5,7 @@
 //! `json`, `github`) and what exit code they mean.
 
 mod github;
+mod gitlab;
 mod human;
 mod json;
 pub mod rules;
@@ -13,7 +14,8 @@ pub mod suggest;
 use std::ops::Range;
 use std::sync::Arc;
 
-pub use github::{render_github, workspace_prefix};
+pub use github::render_github;
+pub use gitlab::render_gitlab;
 pub use human::{ColorChoice, render_human};
 pub use json::render_json;
 pub use rules::Rule;
@@ -264,12 +266,43 @@ impl FromIterator<Diagnostic> for Diagnostics {
     }
 }
 
+/// Where the project is in the repository a CI system checked out (the folder
+/// `GITHUB_WORKSPACE` or `CI_PROJECT_DIR` names), as a prefix for the paths of annotations
+/// and reports: `pages/` for a project in `pages/`; empty at the root, outside CI, or when
+/// the project is not inside that folder (then the paths stay the project's own).
+pub fn repository_prefix(project: &std::path::Path, format: Format) -> String {
+    let var = match format {
+        Format::Github => "GITHUB_WORKSPACE",
+        Format::Gitlab => "CI_PROJECT_DIR",
+        Format::Human | Format::Json => return String::new(),
+    };
+    let Some(root) = std::env::var_os(var) else {
+        return String::new();
+    };
+    let (Ok(root), Ok(project)) = (std::fs::canonicalize(root), std::fs::canonicalize(project))
+    else {
+        return String::new();
+    };
+    match project.strip_prefix(&root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => {
+            let parts: Vec<_> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect();
+            format!("{}/", parts.join("/"))
+        }
+        _ => String::new(),
+    }
+}
+
 /// Output format chosen by `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Human,
     Json,
     Github,
+    /// A GitLab Code Quality report (one JSON array).
+    Gitlab,
 }
 
 /// Render diagnostics in the chosen format.
@@ -278,5 +311,6 @@ pub fn render(diags: &Diagnostics, format: Format, color: ColorChoice) -> String
         Format::Human => render_human(diags, color),
         Format::Json => render_json(diags),
         Format::Github => render_github(diags, ""),
+        Format::Gitlab => render_gitlab(diags, ""),
     }
 }
