@@ -6,7 +6,6 @@
 use crate::cli::{Against, DiffArgs, DiffFormat, GlobalArgs};
 use crate::cmd::Outcome;
 use crate::cmd::remote::{build_for, connect};
-use crate::emit::unified_diff;
 use crate::okta::pages::Slot;
 use crate::org::assets::PartDiff;
 use crate::org::diff::{PageDiff, diff};
@@ -50,7 +49,7 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
         parts: parts.as_deref(),
     });
     if a.format == DiffFormat::Human {
-        print_human(slot, &compiled, &results, parts.as_deref());
+        print_human(slot, &compiled, &results, &doc, parts.as_deref());
     } else {
         for (brand, what, error) in doc
             .targets
@@ -78,18 +77,23 @@ pub(crate) fn execute(g: &GlobalArgs, a: &DiffArgs) -> Outcome {
     }
 }
 
-/// For people: each page's fields (pageContent as a unified diff), then each part's.
+/// For people: each page's fields (pageContent as the unified diff the document already
+/// holds: `doc.targets` begins with one target per result, in order), then each part's.
 fn print_human(
     slot: Slot,
     compiled: &crate::compile::Compiled,
     results: &[PageDiff],
+    doc: &Document,
     parts: Option<&[PartDiff]>,
 ) {
-    for PageDiff {
-        brand,
-        page,
-        result,
-    } in results
+    for (
+        PageDiff {
+            brand,
+            page,
+            result,
+        },
+        target,
+    ) in results.iter().zip(&doc.targets)
     {
         match result.as_ref().map(|c| &c.changes) {
             Err(e) => errln!("error: {brand} / {}: {e}", page.segment()),
@@ -103,17 +107,9 @@ fn print_human(
                     changes.len(),
                     if changes.len() == 1 { "" } else { "s" }
                 );
-                for c in changes {
-                    if c.field == "pageContent" {
-                        let path = format!("{}/{}", slot.segment(), page.segment());
-                        out!(
-                            "{}",
-                            unified_diff(
-                                c.old.as_str().unwrap_or(""),
-                                c.new.as_str().unwrap_or(""),
-                                &path
-                            )
-                        );
+                for (c, f) in changes.iter().zip(&target.fields) {
+                    if let Some(d) = &f.diff {
+                        out!("{d}");
                     } else {
                         outln!("  {}: {} → {}", c.field, show(&c.old), show(&c.new));
                     }
