@@ -29,7 +29,7 @@ pub enum WriteError {
     },
     /// A folder (or file) on the way to a write is a symbolic link.
     #[error(
-        "`{shown}` is a symbolic link: signin-pages does not write through links (P010); replace it with a real folder"
+        "`{shown}` is a symbolic link: signin-pages does not write through links (P010); remove the link, and signin-pages puts a real file or folder there"
     )]
     Link { path: PathBuf, shown: String },
 }
@@ -48,7 +48,7 @@ impl WriteError {
             )
             .at(Location::line(&file, 1))
             .help(format!(
-                "remove the link and let signin-pages create `{shown}` as a folder (build into another place with `build --out DIR`)"
+                "remove the link and let signin-pages create `{shown}` itself (to write somewhere else, name another folder: `build --out DIR`, `man --out-dir DIR`)"
             )),
         )
     }

@@ -328,3 +328,25 @@ fn every_command_and_argument_has_help() {
     walk(&cmd, "signin-pages", &mut missing);
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// A page planted as a link to a file elsewhere is not written through: the file keeps
+/// its bytes, and the message says what to do about a file (not a folder).
+#[cfg(unix)]
+#[test]
+fn man_out_dir_does_not_write_through_a_planted_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::write(&elsewhere, "keep").unwrap();
+    let man1 = dir.path().join("man1");
+    std::fs::create_dir(&man1).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, man1.join("signin-pages.1")).unwrap();
+    let out = run(&["man", "--out-dir", man1.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", all(&out));
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "keep");
+    let said = stderr(&out);
+    assert!(
+        said.contains("P010") && said.contains("signin-pages.1"),
+        "{said}"
+    );
+    assert!(!said.contains("as a folder"), "{said}");
+}
