@@ -31,9 +31,9 @@ pub fn commands_markdown() -> String {
         "Exit codes: `0` success; `1` problems found (diagnostics with errors, snapshot differences, the org refused, a guard stopped a write); `2` only for `diff` and `kmsi plan`: changes present. `signin-pages <command> --help` prints the same text as this page.\n\n",
     );
     doc.push_str("```text\n");
-    for (path, sub) in walk(&root, "signin-pages") {
+    for sub in commands(&root) {
         let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
-        let _ = writeln!(doc, "{path:<30} {about}");
+        let _ = writeln!(doc, "{:<30} {about}", full_name(sub));
     }
     doc.push_str(
         "```\n\n## Global options\n\nEvery command takes them, and `-h, --help` (`--help` says more than `-h`) and `-V, --version`.\n\n",
@@ -43,24 +43,30 @@ pub fn commands_markdown() -> String {
         .filter(|a| a.is_global_set() && !a.is_hide_set())
         .collect();
     args_table(&mut doc, &globals);
-    for (path, sub) in walk(&root, "signin-pages") {
-        command_section(&mut doc, &path, sub);
+    for sub in commands(&root) {
+        command_section(&mut doc, full_name(sub), sub);
     }
     doc
 }
 
-/// Every command under `cmd` (depth first, in definition order) with its full name.
-fn walk<'a>(cmd: &'a Command, prefix: &str) -> Vec<(String, &'a Command)> {
+/// Every command under `cmd` (depth first, in definition order), without hidden ones and
+/// clap's `help`; after `Command::build`, each knows its full name (`get_bin_name`). The
+/// man page (`cmd::man`) walks the tree with this too.
+pub fn commands(cmd: &Command) -> Vec<&Command> {
     let mut out = Vec::new();
     for sub in cmd.get_subcommands() {
         if sub.is_hide_set() || sub.get_name() == "help" {
             continue;
         }
-        let path = format!("{prefix} {}", sub.get_name());
-        out.push((path.clone(), sub));
-        out.extend(walk(sub, &path));
+        out.push(sub);
+        out.extend(commands(sub));
     }
     out
+}
+
+/// A built command's full name (`signin-pages kmsi plan`).
+fn full_name(cmd: &Command) -> &str {
+    cmd.get_bin_name().unwrap_or_else(|| cmd.get_name())
 }
 
 fn command_section(doc: &mut String, path: &str, cmd: &Command) {

@@ -14,6 +14,7 @@ use clap::CommandFactory;
 use clap_mangen::Man;
 
 use crate::cli::{Cli, GlobalArgs, ManArgs};
+use crate::cli_doc::commands;
 use crate::cmd::{Outcome, report_write_error, status};
 
 pub(crate) fn execute(g: &GlobalArgs, a: &ManArgs) -> Outcome {
@@ -42,16 +43,6 @@ fn tree() -> clap::Command {
     let mut top = Cli::command().disable_help_subcommand(true);
     top.build();
     top
-}
-
-/// Every command below `cmd`, depth first, in the order `--help` lists them.
-fn commands(cmd: &clap::Command) -> Vec<&clap::Command> {
-    let mut all = Vec::new();
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        all.push(sub);
-        all.extend(commands(sub));
-    }
-    all
 }
 
 /// The tool's page with one section per command.
